@@ -1,0 +1,6 @@
+"""The command line: parse, call the library, print; the only place that prints or exits."""
+
+from ._app import app, main
+from . import data  # noqa: F401  (registers validate, build)
+
+__all__ = ["app", "main"]

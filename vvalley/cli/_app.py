@@ -1,0 +1,107 @@
+"""The typer app and what every command shares: options, printing, exits."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+app = typer.Typer(
+    name="vvalley",
+    help="Map a region's computer-vision industry chain, find its missing links, draw them on an offline HTML map.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+DataDir = Annotated[Path, typer.Option("--data", help="Folder with chain_nodes.csv and chain_edges.csv.",
+                                       file_okay=False, dir_okay=True)]
+OutDir = Annotated[Path, typer.Option("--out", help="Folder to write the outputs into.",
+                                      file_okay=False, dir_okay=True)]
+RegionOpt = Annotated[str | None, typer.Option("--region", help="Region id, English or Chinese name (default: Xiaoshan for the bundled data, else the region with most actors).")]
+AsOfOpt = Annotated[int | None, typer.Option("--as-of", help="Look at the chain as it was in this year.", min=1800, max=2100)]
+
+DEFAULT_DATA = Path("data")
+DEFAULT_OUT = Path("output")
+
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+
+
+def console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def echo(text: str = "", err: bool = False) -> None:
+    typer.echo(text, err=err)
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def fail_on_problems(problems, data_dir: Path, action: str = "nothing was written") -> NoReturn:
+    """Print every data problem and exit 1."""
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    files = len({p.file for p in problems})
+    typer.echo(f"{len(problems)} problem(s) in {files} file(s) under {data_dir}; {action}.", err=True)
+    raise typer.Exit(EXIT_PROBLEMS)
+
+
+def load_or_fail(data_dir: Path, action: str = "nothing was written"):
+    """The validated chain, or every problem printed and exit 1."""
+    from ..load import load_chain
+    from ..problems import DataError
+
+    try:
+        return load_chain(data_dir)
+    except DataError as err:
+        fail_on_problems(err.problems, data_dir, action)
+
+
+def resolve_region_or_fail(chain, region: str | None) -> str:
+    from ..model import LookupProblem
+    from ..regions import default_region
+
+    if region is None:
+        return default_region(chain)
+    try:
+        return chain.resolve(region, kinds=("region",))
+    except LookupProblem as err:
+        fail(str(err))
+
+
+def resolve_or_fail(chain, text: str, kinds: tuple[str, ...] | None = None) -> str:
+    from ..model import LookupProblem
+
+    try:
+        return chain.resolve(text, kinds=kinds)
+    except LookupProblem as err:
+        fail(str(err))
+
+
+def main() -> None:
+    """Console entry point: no traceback reaches the user."""
+    import os
+
+    try:
+        app()
+    except (KeyboardInterrupt, BrokenPipeError):
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as err:  # noqa: BLE001 - the last line of defence
+        if os.environ.get("VVALLEY_DEBUG"):
+            raise
+        typer.echo(f"internal error: {type(err).__name__}: {err}\n"
+                   "This is a bug in vvalley; run again with VVALLEY_DEBUG=1 to see where, and report it.",
+                   err=True)
+        sys.exit(EXIT_INTERNAL)

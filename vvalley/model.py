@@ -1,0 +1,206 @@
+"""The chain as two typed tables, with the hierarchies, lookups and the networkx graph built from them."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pandas as pd
+
+from .schema import ACTOR_KINDS
+
+
+class LookupProblem(LookupError):
+    """A name or id that matches no node; `suggestions` lists the close ones."""
+
+    def __init__(self, text: str, what: str, suggestions: list[str]):
+        self.text, self.what, self.suggestions = text, what, suggestions
+        hint = f"; close matches: {', '.join(suggestions)}" if suggestions else ""
+        super().__init__(f"no {what} called {text!r}{hint}")
+
+
+@dataclass(frozen=True, eq=False)
+class Chain:
+    """The industry chain: a node table and an edge table, as loaded and validated.
+
+    `nodes` has one row per node, indexed by id, with the columns of chain_nodes.csv
+    (strings, "" when empty; `since`/`until` as nullable Int64) and any extra columns.
+    `edges` has one row per edge with the columns of chain_edges.csv (`weight` float,
+    default 1). `as_of` is the year the chain was cut to, or None.
+    """
+
+    nodes: pd.DataFrame
+    edges: pd.DataFrame
+    as_of: int | None = None
+    extra_node_columns: tuple[str, ...] = field(default=())
+    extra_edge_columns: tuple[str, ...] = field(default=())
+
+    # ---- time -------------------------------------------------------------------
+    def at(self, year: int | None) -> "Chain":
+        """The chain as it was in `year`: nodes and edges whose since/until cover it."""
+        if year is None:
+            return self
+        nodes = self.nodes[_covers(self.nodes, year)]
+        edges = self.edges[_covers(self.edges, year)]
+        edges = edges[edges["source"].isin(nodes.index) & edges["target"].isin(nodes.index)]
+        return Chain(nodes, edges.reset_index(drop=True), year,
+                     self.extra_node_columns, self.extra_edge_columns)
+
+    # ---- tables by relation --------------------------------------------------------
+    def relation(self, name: str) -> pd.DataFrame:
+        """The edges of one relation."""
+        return self._by_relation.get(name, self.edges.iloc[0:0])
+
+    @cached_property
+    def _by_relation(self) -> dict[str, pd.DataFrame]:
+        return {str(name): group for name, group in self.edges.groupby("relation", observed=True, sort=False)}
+
+    def ids(self, kind: str) -> pd.Index:
+        """The ids of all nodes of one kind."""
+        return self.nodes.index[self.nodes["kind"] == kind]
+
+    def kind_of(self, node_id: str) -> str:
+        return str(self.nodes.at[node_id, "kind"])
+
+    # ---- hierarchies -------------------------------------------------------------
+    @cached_property
+    def parent(self) -> dict[str, str]:
+        """part_of: each segment's or region's parent."""
+        part_of = self.relation("part_of")
+        return dict(zip(part_of["source"], part_of["target"]))
+
+    @cached_property
+    def children(self) -> dict[str, list[str]]:
+        kids: dict[str, list[str]] = {}
+        for child, parent in sorted(self.parent.items()):
+            kids.setdefault(parent, []).append(child)
+        return kids
+
+    def ancestors(self, node_id: str) -> list[str]:
+        """Parents up to the root, nearest first."""
+        out, seen = [], {node_id}
+        while (node_id := self.parent.get(node_id)) is not None and node_id not in seen:
+            out.append(node_id)
+            seen.add(node_id)
+        return out
+
+    def descendants(self, node_id: str) -> list[str]:
+        """The node and everything below it in the part_of tree, in a stable order."""
+        out, stack = [], [node_id]
+        while stack:
+            current = stack.pop()
+            out.append(current)
+            stack.extend(reversed(self.children.get(current, [])))
+        return out
+
+    @cached_property
+    def leaf_segments(self) -> list[str]:
+        """Segments with no segment below them, sorted."""
+        segments = self.ids("segment")
+        return sorted(s for s in segments if s not in self.children)
+
+    @cached_property
+    def country_of(self) -> dict[str, str]:
+        """Each region's top region (its country)."""
+        regions = self.ids("region")
+        return {r: (self.ancestors(r) or [r])[-1] for r in regions}
+
+    def region_path(self, region_id: str) -> list[str]:
+        """The region and its ancestors, nearest first."""
+        return [region_id, *self.ancestors(region_id)]
+
+    # ---- actors --------------------------------------------------------------------
+    def region_actors(self, region_id: str) -> pd.Index:
+        """Enterprises and institutes located_in the region or any region below it (sorted)."""
+        located = self.relation("located_in")
+        inside = located["target"].isin(self.descendants(region_id))
+        return pd.Index(sorted(set(located.loc[inside, "source"])), dtype=object, name="id")
+
+    def actor_regions(self) -> pd.DataFrame:
+        """located_in as a table of (actor, region, country)."""
+        located = self.relation("located_in")[["source", "target"]].rename(
+            columns={"source": "actor", "target": "region"})
+        located["country"] = located["region"].map(self.country_of)
+        return located.reset_index(drop=True)
+
+    def actors(self) -> pd.Index:
+        return self.nodes.index[self.nodes["kind"].isin(ACTOR_KINDS)]
+
+    # ---- lookups ---------------------------------------------------------------------
+    def node(self, node_id: str) -> dict:
+        """One node's attributes as plain Python values ("" and missing years as None)."""
+        row = self.nodes.loc[node_id]
+        return {"id": node_id, **{k: _plain(v) for k, v in row.items()}}
+
+    def label(self, node_id: str) -> str:
+        """'English name (中文名)' or the English name alone."""
+        name, name_zh = self.nodes.at[node_id, "name"], self.nodes.at[node_id, "name_zh"]
+        return f"{name} ({name_zh})" if name_zh and name_zh != name else str(name)
+
+    def resolve(self, text: str, kinds: tuple[str, ...] | None = None) -> str:
+        """The id of the node called `text` (id, English or Chinese name, any case)."""
+        text = text.strip()
+        nodes = self.nodes if kinds is None else self.nodes[self.nodes["kind"].isin(kinds)]
+        if text in nodes.index:
+            return text
+        folded = text.casefold()
+        for column in ("name", "name_zh"):
+            hits = nodes.index[nodes[column].str.casefold() == folded]
+            if len(hits):
+                return str(sorted(hits)[0])
+        hits = nodes.index[nodes.index.str.casefold() == folded]
+        if len(hits):
+            return str(hits[0])
+        what = " or ".join(kinds) if kinds else "node"
+        return _raise_unknown(text, what, nodes)
+
+    # ---- graph -------------------------------------------------------------------------
+    @cached_property
+    def graph(self):
+        """The whole chain as a networkx MultiDiGraph (built on first use: costly at scale)."""
+        from .graph import to_networkx
+
+        return to_networkx(self)
+
+    @cached_property
+    def template_graph(self):
+        """The segments and focus areas with their part_of, feeds and serves edges."""
+        from .graph import template_graph
+
+        return template_graph(self)
+
+
+def _covers(table: pd.DataFrame, year: int) -> pd.Series:
+    since, until = table["since"], table["until"]
+    return (since.isna() | (since <= year)).fillna(True) & (until.isna() | (until >= year)).fillna(True)
+
+
+def _plain(value):
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    if value == "":
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _raise_unknown(text: str, what: str, nodes: pd.DataFrame) -> str:
+    candidates: dict[str, str] = {}
+    for column in ("name", "name_zh"):
+        for node_id, name in nodes[column].items():
+            if name:
+                candidates.setdefault(str(name).casefold(), str(node_id))
+    for node_id in nodes.index:
+        candidates.setdefault(str(node_id).casefold(), str(node_id))
+    folded = text.casefold()
+    close = difflib.get_close_matches(folded, list(candidates), n=5, cutoff=0.5)
+    contains = [k for k in candidates if folded and folded in k][:5]
+    suggestions = []
+    for key in [*contains, *close]:
+        node_id = candidates[key]
+        entry = f"{node_id} ({nodes.at[node_id, 'name']})"
+        if entry not in suggestions:
+            suggestions.append(entry)
+    raise LookupProblem(text, what, suggestions[:5])

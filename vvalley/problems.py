@@ -1,0 +1,72 @@
+"""Problems found in the data files: what was found, where, and what was expected."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+# Stable codes, one per kind of problem; tests and scripts may rely on them.
+CODES = {
+    "missing-file": "a data file is not there",
+    "empty-file": "a data file has no header row",
+    "not-text": "a data file is not a text (CSV) file",
+    "encoding": "a data file is neither UTF-8 nor cleanly GBK/GB18030",
+    "bad-row": "a row has more fields than the header",
+    "missing-column": "a required column is not in the header",
+    "duplicate-column": "a column name appears twice in the header",
+    "empty-value": "a required value is empty",
+    "bad-id": "an id is not of the form [a-z0-9][a-z0-9._-]*",
+    "duplicate-id": "an id is defined twice",
+    "unknown-choice": "a value is not one of the valid choices",
+    "unknown-node": "an edge names a node that is not in the nodes file",
+    "wrong-kinds": "a relation joins kinds it may not join",
+    "self-loop": "an edge goes from a node to itself",
+    "duplicate-edge": "the same edge is given twice",
+    "cycle": "part_of edges form a cycle",
+    "two-parents": "a node is part_of two parents",
+    "bad-year": "a year is not a year",
+    "year-order": "since is after until",
+    "bad-number": "a weight is not a non-negative number",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem in one place of a data file."""
+
+    file: str
+    line: int  # 0 when the problem is about the whole file
+    column: str  # "" when no single column is at fault
+    code: str
+    found: str
+    expected: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        col = f" column '{self.column}':" if self.column else ""
+        return f"{where}:{col} {self.found}; expected {self.expected} [{self.code}]"
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "line": self.line, "column": self.column, "code": self.code,
+                "found": self.found, "expected": self.expected, "message": str(self)}
+
+
+class DataError(Exception):
+    """The data files have problems; `problems` lists every one of them."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.column, p.code, p.found))
+        super().__init__(f"{len(self.problems)} problem(s) in the data")
+
+
+def quoted(value: str, limit: int = 60) -> str:
+    """A value as shown in a message: quoted, and cut when very long."""
+    text = value if len(value) <= limit else value[: limit - 1] + "…"
+    return repr(text)
+
+
+def choices_hint(value: str, choices) -> str:
+    """'one of: a, b, c' plus the closest choice when there is one."""
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return "one of: " + ", ".join(choices) + hint
