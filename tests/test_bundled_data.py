@@ -131,9 +131,9 @@ def test_xiaoshan_had_fewer_actors_in_2018_than_today(chain):
     in_2018 = set(chain.at(2018).region_actors(XIAOSHAN))
     assert in_2018 < today
     # the named 2018 digital enterprises with a sourced Xiaoshan site by 2018
-    assert {"ent.shining3d", "ent.iflytek_zhejiang", "ent.netease"} <= in_2018
+    assert {"ent.shining3d", "ent.iflytek_zhejiang", "ent.netease", "ent.sensetime"} <= in_2018
     # later arrivals
-    assert {"ent.sensetime", "ent.silergy_hz", "inst.zju_hiic", "inst.xidian_hz"} <= today - in_2018
+    assert {"ent.silergy_hz", "ent.chipanalog", "inst.zju_hiic", "inst.xidian_hz"} <= today - in_2018
 
 
 def test_taiwan_sits_under_china(chain):
