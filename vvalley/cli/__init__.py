@@ -2,5 +2,6 @@
 
 from ._app import app, main
 from . import data  # noqa: F401  (registers validate, build)
+from . import gaps  # noqa: F401  (registers gaps)
 
 __all__ = ["app", "main"]

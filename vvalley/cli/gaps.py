@@ -1,0 +1,86 @@
+"""`vvalley gaps`: which links of the region's chain are missing, how badly, and who could fill them."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from ._app import DEFAULT_DATA, AsOfOpt, DataDir, RegionOpt, app, console, echo, fail, load_or_fail, resolve_region_or_fail
+
+KIND_NAMES = ("missing_segment", "weak_segment", "broken_link", "unlinked", "research_gap",
+              "unabsorbed_research", "foreign_dependency")
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
+
+
+@app.command()
+def gaps(
+    data: DataDir = DEFAULT_DATA,
+    region: RegionOpt = None,
+    as_of: AsOfOpt = None,
+    kind: Annotated[list[str] | None, typer.Option(
+        "--kind", help="Only these gap kinds (repeat the option): " + ", ".join(KIND_NAMES) + ".")] = None,
+    min_suppliers: Annotated[int, typer.Option(
+        "--min-suppliers", min=1, help="A segment with fewer of the region's enterprises is weak.")] = 2,
+    top: Annotated[int, typer.Option("--top", min=0, help="Fill candidates shown per gap.")] = 5,
+    fmt: Annotated[Format, typer.Option("--format", help="table (readable), json, csv (Excel) or md.")] = Format.table,
+) -> None:
+    """List the region's gaps (缺链 弱链 断链 …) by severity, with the enterprises that could fill them."""
+    unknown = [k for k in kind or [] if k not in KIND_NAMES]
+    if unknown:
+        fail(f"unknown gap kind {unknown[0]!r}; valid kinds: {', '.join(KIND_NAMES)}")
+    chain = load_or_fail(data, action="no gaps computed")
+    region_id = resolve_region_or_fail(chain, region)
+
+    from ..gaps import analyse
+    from ..gaps_format import gaps_csv, gaps_json, gaps_markdown
+
+    report = analyse(chain, region_id, as_of=as_of, min_suppliers=min_suppliers, kinds=kind or None, top=top)
+    if fmt is Format.json:
+        echo(gaps_json(report).rstrip("\n"))
+    elif fmt is Format.csv:
+        # The BOM is for files Excel opens; a terminal or pipe gets the plain text.
+        echo(gaps_csv(report).lstrip("\ufeff").rstrip("\r\n"))
+    elif fmt is Format.md:
+        labels = {n: chain.label(n) for n in (report.region, *(g.subject for g in report.gaps if "->" not in g.subject))}
+        echo(gaps_markdown(report, labels).rstrip("\n"))
+    else:
+        _print_table(chain, report)
+
+
+def _print_table(chain, report) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from ..gaps import KINDS
+
+    s = report.summary
+    title = (f"Gaps in {chain.label(report.region)}" + (f" as of {report.as_of}" if report.as_of else "")
+             + f": {s['covered']} of {s['segments']} leaf segments covered ({s['coverage']:.0%})")
+    table = Table(title=Text(title), show_lines=False, expand=False)
+    table.add_column("sev", justify="right")
+    table.add_column("kind")
+    table.add_column("subject")
+    table.add_column("reason", ratio=3)
+    table.add_column("top candidate")
+    for gap in report.gaps:
+        subject = " → ".join(chain.label(p) for p in gap.subject.split("->"))
+        kind = f"{gap.kind} {KINDS[gap.kind]}" + (f" ({gap.side})" if gap.side else "")
+        top = f"{chain.label(gap.candidates[0].id)} ({gap.candidates[0].score:.2f})" if gap.candidates else ""
+        # Text(), not markup: names from the data are shown as they are.
+        table.add_row(str(gap.severity), Text(kind), Text(subject), Text(gap.reason), Text(top))
+    out = console()
+    out.print(table)
+    by_kind = ", ".join(f"{n} {k}" for k, n in s["gaps_by_kind"].items() if n)
+    focus = "; ".join(f"{f.get('name', f['id'])} {f['coverage']:.0%} covered, {f.get('gaps', 0)} gaps on the way"
+                      for f in s["focus_areas"])
+    out.print(Text(f"{len(report.gaps)} gaps ({by_kind or 'none'})."))
+    if focus:
+        out.print(Text(f"Focus areas: {focus}."))

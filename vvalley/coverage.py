@@ -1,0 +1,238 @@
+"""A region's footing in the chain: the segment template's reach, and who of the region sits where (over tables)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Template:
+    """The segment template (segments, part_of, feeds, serves) read once, as plain sets.
+
+    Loops here run over segments (a few hundred), never over firms or their edges.
+    """
+
+    segments: tuple[str, ...]            # every segment, sorted
+    leaves: tuple[str, ...]              # segments with no segment below them, sorted
+    subtree: dict[str, tuple[str, ...]]  # segment -> itself and every segment below it
+    lineage: dict[str, tuple[str, ...]]  # segment -> itself and its groups up to the top
+    feeds: tuple[tuple[str, str], ...]   # the feeds edges between segments, sorted, once each
+    serves_direct: dict[str, frozenset[str]]  # segment -> focus areas it serves by its own edge
+    focus_areas: tuple[str, ...]
+
+    @classmethod
+    def of(cls, chain) -> "Template":
+        segments = tuple(sorted(chain.ids("segment")))
+        seg_set = set(segments)
+        children = {p: [c for c in kids if c in seg_set] for p, kids in chain.children.items() if p in seg_set}
+        subtree = {}
+        for segment in segments:
+            out, stack = [], [segment]
+            while stack:
+                current = stack.pop()
+                out.append(current)
+                stack.extend(children.get(current, []))
+            subtree[segment] = tuple(sorted(out))
+        lineage = {s: tuple([s, *[a for a in chain.ancestors(s) if a in seg_set]]) for s in segments}
+        leaves = tuple(s for s in segments if not children.get(s))
+        feeds_table = chain.relation("feeds")
+        feeds = tuple(sorted({(a, b) for a, b in zip(feeds_table["source"], feeds_table["target"])
+                              if a in seg_set and b in seg_set and a != b}))
+        serves_table = chain.relation("serves")
+        focus_areas = tuple(sorted(chain.ids("focus_area")))
+        serves: dict[str, set[str]] = {}
+        for segment, focus in zip(serves_table["source"], serves_table["target"]):
+            if segment in seg_set:
+                serves.setdefault(segment, set()).add(focus)
+        return cls(segments, leaves, subtree, lineage, feeds,
+                   {s: frozenset(serves.get(s, ())) for s in segments}, focus_areas)
+
+    # ---- feeds, read through the hierarchy --------------------------------------------
+    @cached_property
+    def _feeds_out(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {s: set() for s in self.segments}
+        for a, b in self.feeds:
+            out[a].add(b)
+        return out
+
+    @cached_property
+    def downstream(self) -> dict[str, frozenset[str]]:
+        """Segments downstream of each segment over feeds (the segment itself excluded).
+
+        A segment inherits the feeds of the groups it belongs to (chips feeds devices, so
+        CIS does), and reaching a group reaches every segment in it.
+        """
+        def successors(segment: str) -> set[str]:
+            reached = set()
+            for unit in self.lineage[segment]:
+                for target in self._feeds_out[unit]:
+                    reached.update(self.subtree[target])
+            return reached
+
+        step = {s: successors(s) for s in self.segments}
+        out = {}
+        for segment in self.segments:
+            seen: set[str] = set()
+            frontier = set()
+            for member in self.subtree[segment]:
+                frontier |= step[member]
+            while frontier:
+                seen |= frontier
+                frontier = set().union(*(step[s] for s in frontier)) - seen
+            out[segment] = frozenset(seen - set(self.subtree[segment]))
+        return out
+
+    @cached_property
+    def leaf_feeds(self) -> frozenset[tuple[str, str]]:
+        """feeds between leaves: leaf a feeds leaf b when a (or a group of a) feeds b (or a group of b)."""
+        leaf_set = set(self.leaves)
+        pairs = set()
+        for a, b in self.feeds:
+            for x in self.subtree[a]:
+                if x in leaf_set:
+                    pairs.update((x, y) for y in self.subtree[b] if y in leaf_set and y != x)
+        return frozenset(pairs)
+
+    @cached_property
+    def neighbours(self) -> dict[str, frozenset[str]]:
+        """Each segment's chain neighbours: the leaves that feed its leaves or are fed by them."""
+        by_leaf: dict[str, set[str]] = {leaf: set() for leaf in self.leaves}
+        for a, b in self.leaf_feeds:
+            by_leaf[a].add(b)
+            by_leaf[b].add(a)
+        out = {}
+        for segment in self.segments:
+            inside = set(self.subtree[segment])
+            near = set().union(*(by_leaf.get(s, set()) for s in inside))
+            out[segment] = frozenset(near - inside)
+        return out
+
+    @cached_property
+    def feeds_into(self) -> dict[str, frozenset[str]]:
+        """For each leaf, the leaves it feeds directly (through the hierarchy)."""
+        out: dict[str, set[str]] = {leaf: set() for leaf in self.leaves}
+        for a, b in self.leaf_feeds:
+            out[a].add(b)
+        return {k: frozenset(v) for k, v in out.items()}
+
+    # ---- focus areas ---------------------------------------------------------------------
+    @cached_property
+    def serves(self) -> dict[str, frozenset[str]]:
+        """Focus areas a segment serves directly: by its own edge, a group's above it, or (for a group) a member's."""
+        return {s: frozenset().union(*(self.serves_direct[u] for u in (*self.lineage[s], *self.subtree[s])))
+                for s in self.segments}
+
+    @cached_property
+    def reaches_focus(self) -> dict[str, frozenset[str]]:
+        """Focus areas a segment serves directly or through the segments downstream of it."""
+        return {s: self.serves[s].union(*(self.serves[d] for d in self.downstream[s])) for s in self.segments}
+
+    def focus_leaves(self, focus: str) -> list[str]:
+        """The leaves serving a focus area (by their own edge or a group's)."""
+        return [leaf for leaf in self.leaves if focus in self.serves[leaf]]
+
+
+@dataclass(frozen=True)
+class Footing:
+    """Where a region's enterprises and institutes sit in the template (tables over the whole chain)."""
+
+    region: str
+    firms: pd.Index           # the region's enterprises
+    institutes: pd.Index      # the region's institutes
+    firm_segments: pd.DataFrame  # (firm, segment): operates_in of the region's firms, once each
+    firm_units: pd.DataFrame     # (firm, unit): the same, each segment counted in its groups too
+    research: pd.DataFrame       # (institute, segment, direct): leaves the region's institutes research
+
+    @classmethod
+    def of(cls, chain, region: str, template: Template) -> "Footing":
+        located = chain.relation("located_in")
+        inside = located["target"].isin(chain.descendants(region))
+        actors = pd.Index(located.loc[inside, "source"].unique())
+        kinds = chain.nodes["kind"].reindex(actors)
+        firms = pd.Index(sorted(actors[(kinds == "enterprise").to_numpy()]), dtype=object)
+        institutes = pd.Index(sorted(actors[(kinds == "institute").to_numpy()]), dtype=object)
+
+        ops = chain.relation("operates_in")
+        firm_segments = (ops.loc[ops["source"].isin(firms), ["source", "target"]]
+                         .rename(columns={"source": "firm", "target": "segment"})
+                         .drop_duplicates().reset_index(drop=True))
+        firm_units = (firm_segments.merge(_lineage_table(template), on="segment")[["firm", "unit"]]
+                      .drop_duplicates().reset_index(drop=True))
+        return cls(region, firms, institutes, firm_segments, firm_units,
+                   _research(chain, institutes, template))
+
+    @cached_property
+    def firms_per_segment(self) -> dict[str, int]:
+        """R's firms operating in each segment or a segment below it."""
+        counts = self.firm_units.groupby("unit")["firm"].nunique()
+        return {str(k): int(v) for k, v in counts.items()}
+
+    @cached_property
+    def firms_in(self) -> dict[str, list[str]]:
+        """R's firms operating in each segment itself, sorted."""
+        grouped = self.firm_segments.sort_values(["segment", "firm"]).groupby("segment")["firm"]
+        return {str(k): list(map(str, v)) for k, v in grouped}
+
+    def covered(self, segment: str) -> bool:
+        return self.firms_per_segment.get(segment, 0) > 0
+
+    def firms_downstream(self, template: Template) -> tuple[dict[str, int], dict[str, int]]:
+        """For each segment X: R's firms strictly downstream of X, and R's firms in X (or below) or downstream."""
+        pairs = pd.DataFrame(
+            [(s, d, False) for s in template.segments for d in template.downstream[s]]
+            + [(s, d, True) for s in template.segments for d in template.subtree[s]],
+            columns=["hub", "segment", "own"])
+        hanging = pairs.merge(self.firm_segments, on="segment")[["hub", "firm", "own"]]
+        # A firm both in X and downstream of it (a cycle, or two segments) is X's own.
+        own = hanging[hanging["own"]][["hub", "firm"]].drop_duplicates()
+        every = hanging[["hub", "firm"]].drop_duplicates()
+        below = (every.merge(own, on=["hub", "firm"], how="left", indicator=True)
+                 .query("_merge == 'left_only'").groupby("hub").size())
+        total = every.groupby("hub").size()
+        return ({s: int(below.get(s, 0)) for s in template.segments},
+                {s: int(total.get(s, 0)) for s in template.segments})
+
+    @cached_property
+    def institutes_per_leaf(self) -> dict[str, list[str]]:
+        """R's institutes researching each leaf (directly, through a group or a focus area), sorted."""
+        grouped = self.research.drop_duplicates(["segment", "institute"]).sort_values("institute").groupby("segment")
+        return {str(k): list(map(str, g["institute"])) for k, g in grouped}
+
+    @cached_property
+    def institutes_direct(self) -> dict[str, list[str]]:
+        """R's institutes researching each leaf itself or a group above it, sorted."""
+        direct = self.research[self.research["direct"]].drop_duplicates(["segment", "institute"])
+        grouped = direct.sort_values("institute").groupby("segment")
+        return {str(k): list(map(str, g["institute"])) for k, g in grouped}
+
+    def ties_between(self, chain) -> pd.DataFrame:
+        """supplies ties between R's firms, by (source unit, target unit): columns source, target, ties."""
+        supplies = chain.relation("supplies")
+        local = supplies.loc[supplies["source"].isin(self.firms) & supplies["target"].isin(self.firms),
+                             ["source", "target"]].drop_duplicates()
+        units = self.firm_units
+        pairs = (local.merge(units.rename(columns={"firm": "source", "unit": "unit_a"}), on="source")
+                 .merge(units.rename(columns={"firm": "target", "unit": "unit_b"}), on="target"))
+        counts = pairs.groupby(["unit_a", "unit_b"]).size()
+        return counts.rename("ties").reset_index().rename(columns={"unit_a": "source", "unit_b": "target"})
+
+
+def _lineage_table(template: Template) -> pd.DataFrame:
+    return pd.DataFrame([(s, u) for s in template.segments for u in template.lineage[s]],
+                        columns=["segment", "unit"])
+
+
+def _research(chain, institutes: pd.Index, template: Template) -> pd.DataFrame:
+    """(institute, leaf, direct): research on a group counts for its leaves (direct); on a focus
+    area, for the leaves serving it (not direct: too broad to name a segment)."""
+    researches = chain.relation("researches")
+    local = researches.loc[researches["source"].isin(institutes), ["source", "target"]]
+    leaf_set = set(template.leaves)
+    rows = [(seg, leaf, True) for seg in template.segments for leaf in template.subtree[seg] if leaf in leaf_set]
+    rows += [(focus, leaf, False) for focus in template.focus_areas for leaf in template.focus_leaves(focus)]
+    expand = pd.DataFrame(rows, columns=["target", "segment", "direct"])
+    out = local.merge(expand, on="target").rename(columns={"source": "institute"})
+    return out[["institute", "segment", "direct"]].drop_duplicates().reset_index(drop=True)

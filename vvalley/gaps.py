@@ -1,0 +1,356 @@
+"""The seven gap kinds of a region's chain, their severity, and the report that holds them."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from . import candidates as _candidates
+from .candidates import Candidate
+from .coverage import Footing, Template
+
+KINDS: dict[str, str] = {
+    "missing_segment": "缺链",
+    "weak_segment": "弱链",
+    "broken_link": "断链",
+    "unlinked": "待对接",
+    "research_gap": "创新空白",
+    "unabsorbed_research": "成果未转化",
+    "foreign_dependency": "卡脖子",
+}
+
+# severity = 100 × kind weight × (W_REACH·reach + W_FOCUS·focus + W_RELATED·relatedness); see docs/gaps.md.
+W_REACH, W_FOCUS, W_RELATED = 0.5, 0.3, 0.2
+KIND_WEIGHT = {
+    "missing_segment": 1.0,
+    "foreign_dependency": 1.0,
+    ("broken_link", "upstream"): 0.9,
+    "weak_segment": 0.8,
+    ("broken_link", "downstream"): 0.7,
+    "unlinked": 0.6,
+    "research_gap": 0.5,
+    "unabsorbed_research": 0.5,
+}
+FOCUS_DIRECT, FOCUS_DOWNSTREAM = 1.0, 0.5
+# A gap's node list names the actors it rests on; past this many it is cut (the reason gives the count).
+MAX_NODES = 20
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One missing link: what, where, how bad, why, and who could fill it."""
+
+    kind: str
+    subject: str
+    severity: int
+    reason: str
+    nodes: list[str]
+    components: dict
+    candidates: list[Candidate] = field(default_factory=list)
+    side: str | None = None
+
+    @property
+    def kind_zh(self) -> str:
+        return KINDS[self.kind]
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "subject": self.subject, "severity": self.severity,
+                "reason": self.reason, "nodes": list(self.nodes), "components": dict(self.components),
+                "candidates": [c.to_dict() for c in self.candidates], "side": self.side}
+
+
+@dataclass(frozen=True)
+class GapReport:
+    """The gaps of one region in one year, with the status of every segment and feeds link."""
+
+    region: str
+    as_of: int | None
+    gaps: list[Gap]
+    segments: list[dict]
+    links: list[dict]
+    summary: dict
+
+    def to_dict(self) -> dict:
+        return {"region": self.region, "as_of": self.as_of, "summary": self.summary,
+                "gaps": [g.to_dict() for g in self.gaps]}
+
+
+def analyse(chain, region: str, as_of: int | None = None, min_suppliers: int = 2,
+            kinds=None, top: int = 5) -> GapReport:
+    """The gaps in `region`'s chain (as of a year): every kind, or only `kinds`, sorted by severity.
+
+    `region` may be an id or an English/Chinese name (raises model.LookupProblem when unknown);
+    an unknown kind raises ValueError.
+    """
+    wanted = _check_kinds(kinds)
+    if min_suppliers < 1:
+        raise ValueError("min_suppliers must be at least 1")
+    chain = chain.at(as_of)
+    region = chain.resolve(region, kinds=("region",))
+    template = Template.of(chain)
+    footing = Footing.of(chain, region, template)
+    ctx = _Context(chain, region, template, footing, min_suppliers)
+
+    gaps: list[Gap] = []
+    for kind in KINDS:
+        if kind in wanted:
+            gaps.extend(getattr(ctx, kind)())
+    fill = [g for g in gaps if g.kind in ("missing_segment", "weak_segment")
+            or (g.kind == "broken_link" and g.side == "upstream")]
+    targets = sorted({_fill_target(g) for g in fill})
+    ranked = _candidates.rank(chain, template, footing, targets, top)
+    fill_ids = {id(g) for g in fill}
+    gaps = [Gap(g.kind, g.subject, g.severity, g.reason, g.nodes, g.components,
+                ranked[_fill_target(g)], g.side) if id(g) in fill_ids else g for g in gaps]
+    gaps.sort(key=lambda g: (-g.severity, g.subject, g.kind))
+    return GapReport(region, as_of, gaps, ctx.segment_rows(), ctx.link_rows(), ctx.summary(gaps))
+
+
+def _check_kinds(kinds) -> tuple[str, ...]:
+    if kinds is None:
+        return tuple(KINDS)
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown:
+        raise ValueError(f"unknown gap kind {unknown[0]!r}; valid kinds: {', '.join(KINDS)}")
+    return tuple(kinds)
+
+
+def _fill_target(gap: Gap) -> str:
+    return gap.subject.split("->")[0]
+
+
+class _Context:
+    """What every gap kind reads: coverage, reach and relatedness of each segment, ties of each link."""
+
+    def __init__(self, chain, region: str, template: Template, footing: Footing, min_suppliers: int):
+        self.chain, self.region, self.t, self.f = chain, region, template, footing
+        self.min_suppliers = min_suppliers
+        self.name = str(chain.nodes.at[region, "name"])
+        self.firms = footing.firms_per_segment
+        self.below, self.from_on = footing.firms_downstream(template)
+        self.total_firms = len(footing.firms)
+        ties = footing.ties_between(chain)
+        self.ties = {(a, b): int(n) for a, b, n in zip(ties["source"], ties["target"], ties["ties"])}
+
+    # ---- the components of severity -----------------------------------------------------
+    def covered(self, segment: str) -> bool:
+        return self.firms.get(segment, 0) > 0
+
+    def relatedness(self, segment: str) -> float:
+        near = self.t.neighbours[segment]
+        return round(sum(self.covered(n) for n in near) / len(near), 4) if near else 0.0
+
+    def focus(self, segment: str) -> float:
+        if self.t.serves[segment]:
+            return FOCUS_DIRECT
+        return FOCUS_DOWNSTREAM if self.t.reaches_focus[segment] else 0.0
+
+    def severity(self, kind, hub: str, related: float, link: bool = False) -> tuple[int, dict]:
+        """Severity of a gap whose consequences flow down from segment `hub`: a segment gap
+        weighs the firms downstream of it; a link gap, the firms in its target and downstream."""
+        firms = self.from_on[hub] if link else self.below[hub]
+        reach = math.log1p(firms) / math.log1p(self.total_firms) if self.total_firms else 0.0
+        reach = min(1.0, reach)
+        focus = self.focus(hub)
+        weight = KIND_WEIGHT[kind]
+        score = 100 * weight * (W_REACH * reach + W_FOCUS * focus + W_RELATED * related)
+        components = {"downstream_firms": firms, "reach": round(reach, 4), "focus": focus,
+                      "relatedness": related, "kind_weight": weight}
+        return max(0, min(100, int(round(score)))), components
+
+    def label(self, node: str) -> str:
+        return self.chain.label(node)
+
+    def _downstream_words(self, hub: str) -> str:
+        n = self.below[hub]
+        return f"{_n(n, self.name + ' firm')} {'sits' if n == 1 else 'sit'} downstream"
+
+    # ---- the kinds ---------------------------------------------------------------------
+    def missing_segment(self) -> list[Gap]:
+        out = []
+        for leaf in self.t.leaves:
+            if self.covered(leaf):
+                continue
+            severity, comp = self.severity("missing_segment", leaf, self.relatedness(leaf))
+            reason = (f"{self.label(leaf)}: no enterprise of {self.name} operates in it; "
+                      f"{self._downstream_words(leaf)}")
+            out.append(Gap("missing_segment", leaf, severity, reason, [leaf], comp))
+        return out
+
+    def weak_segment(self) -> list[Gap]:
+        out = []
+        for leaf in self.t.leaves:
+            n = self.firms.get(leaf, 0)
+            if not 0 < n < self.min_suppliers:
+                continue
+            firms = self.f.firms_in.get(leaf, [])
+            severity, comp = self.severity("weak_segment", leaf, self.relatedness(leaf))
+            who = ", ".join(self.label(f) for f in firms[:3])
+            reason = (f"{self.label(leaf)}: only {n} enterprise{'s' if n != 1 else ''} of {self.name} "
+                      f"({who}) operate{'s' if n == 1 else ''} in it, fewer than {self.min_suppliers}; "
+                      f"one leaving breaks it; {self._downstream_words(leaf)}")
+            out.append(Gap("weak_segment", leaf, severity, reason, [leaf, *firms[:MAX_NODES]], comp))
+        return out
+
+    def broken_link(self) -> list[Gap]:
+        out = []
+        for a, b in self.t.feeds:
+            up, down = self.covered(a), self.covered(b)
+            if up == down:
+                continue
+            subject = f"{a}->{b}"
+            if down:
+                severity, comp = self.severity(("broken_link", "upstream"), b, self.relatedness(a), link=True)
+                reason = (f"{self.label(a)} → {self.label(b)}: {self.name} has {_n(self.firms[b], 'firm')} in "
+                          f"{self.chain.nodes.at[b, 'name']} but none in {self.chain.nodes.at[a, 'name']}; "
+                          f"they buy it from outside")
+                out.append(Gap("broken_link", subject, severity, reason, [a, b], comp, side="upstream"))
+            else:
+                severity, comp = self.severity(("broken_link", "downstream"), b, self.relatedness(b), link=True)
+                reason = (f"{self.label(a)} → {self.label(b)}: {self.name} has {_n(self.firms[a], 'firm')} in "
+                          f"{self.chain.nodes.at[a, 'name']} but no local customer in "
+                          f"{self.chain.nodes.at[b, 'name']}; the output leaves {self.name}")
+                out.append(Gap("broken_link", subject, severity, reason, [a, b], comp, side="downstream"))
+        return out
+
+    def unlinked(self) -> list[Gap]:
+        out = []
+        for a, b in self.t.feeds:
+            if not (self.covered(a) and self.covered(b)) or self.ties.get((a, b), 0):
+                continue
+            related = round((self.relatedness(a) + self.relatedness(b)) / 2, 4)
+            severity, comp = self.severity("unlinked", b, related, link=True)
+            reason = (f"{self.label(a)} → {self.label(b)}: {self.name} has firms on both sides "
+                      f"({self.firms[a]} and {self.firms[b]}) but no known supply tie between them; "
+                      f"a matchmaking (对接) opportunity")
+            out.append(Gap("unlinked", f"{a}->{b}", severity, reason, [a, b], comp))
+        return out
+
+    def research_gap(self) -> list[Gap]:
+        out = []
+        for leaf in self.t.leaves:
+            if not self.covered(leaf) or self.f.institutes_per_leaf.get(leaf):
+                continue
+            severity, comp = self.severity("research_gap", leaf, self.relatedness(leaf))
+            n = self.firms[leaf]
+            reason = (f"{self.label(leaf)}: {n} {self.name} firm{'s' if n != 1 else ''} operate"
+                      f"{'s' if n == 1 else ''} in it but no institute of {self.name} researches it")
+            out.append(Gap("research_gap", leaf, severity, reason, [leaf], comp))
+        return out
+
+    def unabsorbed_research(self) -> list[Gap]:
+        out = []
+        for leaf in self.t.leaves:
+            institutes = self.f.institutes_direct.get(leaf, [])
+            if not institutes or self.covered(leaf):
+                continue
+            severity, comp = self.severity("unabsorbed_research", leaf, self.relatedness(leaf))
+            who = ", ".join(self.label(i) for i in institutes[:3]) + (" …" if len(institutes) > 3 else "")
+            reason = (f"{self.label(leaf)}: researched by {who} in {self.name}, "
+                      f"but no enterprise of {self.name} operates in it")
+            out.append(Gap("unabsorbed_research", leaf, severity, reason,
+                           [leaf, *institutes[:MAX_NODES]], comp))
+        return out
+
+    def foreign_dependency(self) -> list[Gap]:
+        needed = [leaf for leaf in self.t.leaves if not self.covered(leaf)
+                  and any(self.covered(b) for b in self.t.feeds_into[leaf])]
+        suppliers = _suppliers_abroad(self.chain, needed, self.chain.country_of.get(self.region, self.region))
+        country = self.label(self.chain.country_of.get(self.region, self.region))
+        out = []
+        for leaf in needed:
+            info = suppliers.get(leaf)
+            if info is None:
+                continue
+            firms, countries = info
+            customers = sorted(b for b in self.t.feeds_into[leaf] if self.covered(b))
+            severity, comp = self.severity("foreign_dependency", leaf, self.relatedness(leaf))
+            names = ", ".join(self.label(f) for f in firms[:3]) + (" …" if len(firms) > 3 else "")
+            reason = (f"{self.label(leaf)}: feeds {self.name}'s "
+                      f"{', '.join(self.chain.nodes.at[c, 'name'] for c in customers[:3])}; "
+                      f"{'its only known supplier' if len(firms) == 1 else f'all {len(firms)} known suppliers'} "
+                      f"({names}) {'is' if len(firms) == 1 else 'are'} outside "
+                      f"{country}, in {', '.join(self.label(c) for c in countries)}")
+            out.append(Gap("foreign_dependency", leaf, severity, reason,
+                           [leaf, *firms[:MAX_NODES], *customers], comp))
+        return out
+
+    # ---- statuses and summary -------------------------------------------------------------
+    def status(self, segment: str) -> str:
+        n = self.firms.get(segment, 0)
+        return "missing" if n == 0 else "weak" if n < self.min_suppliers else "covered"
+
+    def segment_rows(self) -> list[dict]:
+        institutes = self.f.research.drop_duplicates(["institute", "segment"])
+        rows = []
+        for segment in self.t.segments:
+            leaves = set(self.t.subtree[segment])
+            n_inst = institutes.loc[institutes["segment"].isin(leaves), "institute"].nunique()
+            rows.append({"id": segment, "layer": str(self.chain.nodes.at[segment, "layer"]),
+                         "firms": int(self.firms.get(segment, 0)), "institutes": int(n_inst),
+                         "status": self.status(segment)})
+        return rows
+
+    def link_rows(self) -> list[dict]:
+        rows = []
+        for a, b in self.t.feeds:
+            up, down = self.covered(a), self.covered(b)
+            ties = self.ties.get((a, b), 0)
+            status = ("linked" if ties else "unlinked") if up and down else "broken" if up or down else "absent"
+            rows.append({"source": a, "target": b, "status": status, "ties": ties})
+        return rows
+
+    def summary(self, gaps: list[Gap]) -> dict:
+        leaves = self.t.leaves
+        covered = sum(self.covered(s) for s in leaves)
+        by_kind = {k: 0 for k in KINDS}
+        for gap in gaps:
+            by_kind[gap.kind] += 1
+        focus_areas = []
+        for focus in self.t.focus_areas:
+            serving = self.t.focus_leaves(focus)
+            on_way = sum(1 for g in gaps if focus in self.t.reaches_focus[_fill_target(g)])
+            share = sum(self.covered(s) for s in serving) / len(serving) if serving else 0.0
+            focus_areas.append({"id": focus, "name": self.label(focus), "coverage": round(share, 4),
+                                "segments": len(serving), "covered": sum(self.covered(s) for s in serving),
+                                "gaps": on_way})
+        return {"segments": len(leaves), "covered": int(covered),
+                "coverage": round(covered / len(leaves), 4) if leaves else 0.0,
+                "gaps_by_kind": by_kind, "focus_areas": focus_areas}
+
+
+def _n(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _suppliers_abroad(chain, leaves: list[str], country: str) -> dict[str, tuple[list[str], list[str]]]:
+    """For each leaf whose known suppliers (firms operating in it) all sit outside `country`:
+    (those firms, their countries). A supplier without a known site keeps the leaf off the list."""
+    if not leaves:
+        return {}
+    ops = chain.relation("operates_in")
+    ops = ops.loc[ops["target"].isin(leaves), ["source", "target"]].drop_duplicates()
+    located = chain.relation("located_in")
+    sites = located.loc[located["source"].isin(ops["source"].unique()), ["source", "target"]]
+    sites = sites.assign(country=sites["target"].map(chain.country_of))
+    home = sites.assign(home=sites["country"] == country).groupby("source")["home"].any()
+    table = ops.assign(home=ops["source"].map(home))
+    # No known site: not known to be foreign, so it counts as a possible home supplier.
+    table["home"] = table["home"].fillna(True).astype(bool)
+    by_leaf = table.groupby("target")["home"].any()
+    abroad = by_leaf.index[~by_leaf.to_numpy()]
+    if not len(abroad):
+        return {}
+    rows = table[table["target"].isin(abroad)]
+    firms = rows.sort_values("source").groupby("target")["source"].agg(list)
+    countries = (rows.merge(sites[["source", "country"]], on="source")[["target", "country"]]
+                 .drop_duplicates().sort_values("country").groupby("target")["country"].agg(list))
+    return {str(leaf): (list(map(str, firms[leaf])), list(map(str, countries.get(leaf, []))))
+            for leaf in abroad}
+
+
+__all__ = ["KINDS", "Gap", "GapReport", "Candidate", "analyse"]

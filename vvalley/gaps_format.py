@@ -1,0 +1,61 @@
+"""A gap report as JSON, as an Excel-friendly CSV, and as Markdown."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from .gaps import KINDS, GapReport
+from .outputs import dumps_json, spreadsheet_safe
+
+CSV_COLUMNS = ("rank", "severity", "kind", "kind_zh", "side", "subject", "reason", "downstream_firms",
+               "reach", "focus", "relatedness", "kind_weight", "nodes", "candidates")
+
+
+def gaps_json(report: GapReport) -> str:
+    """The report in the JSON shape of DESIGN.md (sorted keys, final newline)."""
+    return dumps_json(report.to_dict())
+
+
+def gaps_csv(report: GapReport) -> str:
+    """One row per gap, candidates joined in one cell; starts with a UTF-8 BOM so Excel reads Chinese."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for rank, gap in enumerate(report.gaps, start=1):
+        c = gap.components
+        candidates = "; ".join(f"{x.id} ({x.score:.3f})" for x in gap.candidates)
+        row = (rank, gap.severity, gap.kind, KINDS[gap.kind], gap.side or "", gap.subject, gap.reason,
+               c.get("downstream_firms", ""), c.get("reach", ""), c.get("focus", ""), c.get("relatedness", ""),
+               c.get("kind_weight", ""), " ".join(gap.nodes), candidates)
+        writer.writerow([spreadsheet_safe(v) for v in row])
+    return "\ufeff" + buffer.getvalue()
+
+
+def gaps_markdown(report: GapReport, labels: dict[str, str] | None = None) -> str:
+    """The summary and the gaps as Markdown tables (text escaped for table cells)."""
+    s = report.summary
+    lines = [f"# Gaps in {labels.get(report.region, report.region) if labels else report.region}"
+             + (f" as of {report.as_of}" if report.as_of is not None else ""), "",
+             f"{s['covered']} of {s['segments']} leaf segments covered ({s['coverage']:.0%}).", "",
+             "| kind | 中文 | gaps |", "|---|---|---:|"]
+    lines += [f"| {k} | {KINDS[k]} | {n} |" for k, n in s["gaps_by_kind"].items()]
+    lines += ["", "| focus area | coverage | gaps on the way |", "|---|---:|---:|"]
+    lines += [f"| {_cell(f.get('name', f['id']))} | {f['coverage']:.0%} | {f.get('gaps', '')} |"
+              for f in s["focus_areas"]]
+    lines += ["", "| # | severity | kind | subject | reason | top candidates |", "|---:|---:|---|---|---|---|"]
+    for rank, gap in enumerate(report.gaps, start=1):
+        kind = f"{gap.kind} {KINDS[gap.kind]}" + (f" ({gap.side})" if gap.side else "")
+        subject = labels.get(gap.subject, gap.subject) if labels else gap.subject
+        top = ", ".join(f"{c.id} ({c.score:.2f})" for c in gap.candidates[:3])
+        lines.append(f"| {rank} | {gap.severity} | {kind} | {_cell(subject)} | {_cell(gap.reason)} | {_cell(top)} |")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell: no pipes, no line breaks, no markup."""
+    return (str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+            .replace("<", "&lt;").replace(">", "&gt;"))
+
+
+__all__ = ["gaps_json", "gaps_csv", "gaps_markdown"]
