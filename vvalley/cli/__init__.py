@@ -2,6 +2,8 @@
 
 from ._app import app, main
 from . import data  # noqa: F401  (registers validate, build)
+from . import query  # noqa: F401  (registers query node|segment|path|candidates)
+from . import report  # noqa: F401  (registers report, export)
 from . import gaps  # noqa: F401  (registers gaps)
 
 __all__ = ["app", "main"]

@@ -1,0 +1,57 @@
+"""`vvalley report` and `vvalley export`: the briefing report, and the chain for other tools."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ._app import (DEFAULT_DATA, DEFAULT_OUT, AsOfOpt, DataDir, OutDir, RegionOpt, app, echo, fail,
+                   load_or_fail, resolve_region_or_fail)
+
+
+class ExportFormat(str, Enum):
+    graphml = "graphml"
+    gexf = "gexf"
+    json = "json"
+    xlsx = "xlsx"
+
+
+@app.command()
+def export(data: DataDir = DEFAULT_DATA,
+           fmt: Annotated[ExportFormat, typer.Option("--format", help="graphml or gexf (Gephi, Cytoscape), "
+                                                     "json (networkx node-link), xlsx (nodes, edges, gaps, candidates).")]
+           = ExportFormat.graphml,
+           out: Annotated[Path | None, typer.Option("--out", help="File to write, or a folder to write "
+                                                    "chain.<format> into (default: output/).")] = None,
+           region: RegionOpt = None, as_of: AsOfOpt = None) -> None:
+    """Write the chain as GraphML, GEXF, node-link JSON or an XLSX workbook (with the region's gaps)."""
+    from ..export import SUFFIX, export as run_export
+    from ..outputs import write_atomic
+
+    chain = load_or_fail(data).at(as_of)
+    target = _target(out, f"chain{SUFFIX[fmt.value]}")
+    report = None
+    if fmt is ExportFormat.xlsx:
+        from ..gaps import analyse
+
+        report = analyse(chain, resolve_region_or_fail(chain, region))
+    try:
+        payload = run_export(chain, fmt.value, report)
+    except ValueError as err:
+        fail(str(err))
+    write_atomic(target, payload)
+    echo(f"wrote {target}")
+
+
+def _target(out: Path | None, name: str) -> Path:
+    """--out as given when it names a file; inside it when it is a folder (or has no suffix)."""
+    if out is None:
+        return DEFAULT_OUT / name
+    if out.is_dir() or not out.suffix:
+        return out / name
+    return out
+
+
