@@ -1,0 +1,62 @@
+"""The interactive HTML map: one self-contained, offline, deterministic page per view."""
+
+from __future__ import annotations
+
+from .views import MAX_ACTORS, VIEWS
+
+__all__ = ["render_map", "VIEWS", "MAX_ACTORS"]
+
+VIEW_TITLES = {
+    "chain": "产业链全景 chain view",
+    "full": "企业与机构 full view",
+    "ego": "邻域 ego view",
+}
+
+
+def render_map(chain, report, view: str = "chain", focus: str | None = None, depth: int = 2,
+               max_actors: int = MAX_ACTORS) -> str:
+    """The map of `chain` and its gap report (`vvalley.gaps.analyse`) as one HTML page (text).
+
+    view: "chain" (segments and focus areas), "full" (plus the region's enterprises and institutes;
+    grouped per segment past `max_actors`) or "ego" (`focus` and its neighbourhood to `depth`).
+    The same inputs give the same text, byte for byte. Raises ValueError for an unknown view or
+    an ego view without a focus, KeyError for an unknown focus id.
+    """
+    from . import html, mapdata, views
+
+    chain = chain.at(report.as_of) if report.as_of is not None and chain.as_of != report.as_of else chain
+    if focus is not None and focus not in chain.nodes.index:
+        raise KeyError(focus)
+    selection = views.select(chain, report.region, view, focus, depth, max_actors)
+    region = _region_label(chain, report.region)
+    data = mapdata.map_data(chain, report, selection, region)
+    as_of = f" · as of {report.as_of} 截至{report.as_of}年" if report.as_of is not None else ""
+    where = f" · around {_line(chain, focus)} depth {depth}" if view == "ego" else ""
+    heading = f"{region} 视觉产业链图谱 · Vision industry chain map"
+    subheading = f"{VIEW_TITLES[view]}{where}{as_of} · {len(data['nodes'])} nodes, {len(data['edges'])} links"
+    return html.page(data, mapdata.legend(view), heading, subheading, _summary(report),
+                     f"{region} · vvalley map ({view})")
+
+
+def _line(chain, node_id: str) -> str:
+    name, name_zh = chain.nodes.at[node_id, "name"], chain.nodes.at[node_id, "name_zh"]
+    return f"{name_zh} {name}" if name_zh and name_zh != name else str(name)
+
+
+def _region_label(chain, region: str) -> str:
+    return _line(chain, region) if region in chain.nodes.index else region
+
+
+def _summary(report) -> list[str]:
+    """A few lines of the report's summary for the side panel."""
+    from .mapdata import GAP_KINDS_ZH
+
+    summary = report.summary
+    lines = [f"Leaf segments covered 已覆盖环节: {summary.get('covered', 0)} / {summary.get('segments', 0)}"
+             f" ({summary.get('coverage', 0.0):.0%})"]
+    kinds = summary.get("gaps_by_kind", {})
+    if kinds:
+        lines.append("Gaps 缺口: " + ", ".join(f"{GAP_KINDS_ZH.get(k, k)} {n}" for k, n in kinds.items() if n))
+    for focus in summary.get("focus_areas", []):
+        lines.append(f"{focus.get('name', focus['id'])}: {focus.get('coverage', 0.0):.0%} covered")
+    return lines

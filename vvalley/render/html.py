@@ -1,0 +1,51 @@
+"""The map page: our own Jinja template (autoescape on) with the vis-network that pyvis ships inlined."""
+
+from __future__ import annotations
+
+import importlib.util
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+VIS_VERSION = "9.1.2"
+CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
+
+
+@lru_cache(maxsize=1)
+def vis_assets() -> tuple[str, str]:
+    """vis-network's JS and CSS as pyvis ships them (read from its package folder, without importing pyvis)."""
+    spec = importlib.util.find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("pyvis is not installed: the map inlines the vis-network it ships")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "lib" / f"vis-{VIS_VERSION}"
+    js = (folder / "vis-network.min.js").read_text(encoding="utf-8")
+    css = (folder / "vis-network.css").read_text(encoding="utf-8")
+    # Inlined text must not be able to close its own <script>/<style> element.
+    if "</script" in js.lower() or "</style" in css.lower():
+        raise RuntimeError(f"the vis-network bundle in {folder} cannot be inlined safely")
+    return js, css
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("vvalley.render", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    # tojson escapes <, >, & and ' as \u003c …; sorted keys keep the page byte-identical run to run.
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False, "separators": (",", ":")}
+    return env
+
+
+def page(data: dict, legend: dict, heading: str, subheading: str, summary: list[str], title: str) -> str:
+    """The whole HTML page as text."""
+    js, css = vis_assets()
+    template = environment().get_template("map.html")
+    return template.render(data=data, legend=legend, heading=heading, subheading=subheading,
+                           summary=summary, title=title, csp=CSP, vis_js=js, vis_css=css,
+                           vis_version=VIS_VERSION)

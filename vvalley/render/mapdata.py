@@ -1,0 +1,355 @@
+"""The chain and its gap report as plain vis node/edge dicts for one view: the only place that knows the visual encoding."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ..schema import CONFIDENCE_MEANING, RELATIONS
+from . import layout
+from .views import Selection
+
+FONT = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "Source Han Sans SC", sans-serif'
+
+SEGMENT_STATUS = {
+    # status: (fill, border, dashed border, 中文, meaning)
+    "covered": ("#c8e6c9", "#2e7d32", False, "已覆盖", "enough enterprises of the region operate in it"),
+    "weak": ("#ffe0b2", "#ef6c00", False, "弱链", "fewer enterprises of the region than the minimum: one leaving breaks it"),
+    "missing": ("#ffcdd2", "#c62828", True, "缺链", "no enterprise of the region operates in it"),
+}
+LINK_STATUS = {
+    # status: (colour, dashes, width, 中文, meaning)
+    "linked": ("#2e7d32", False, 3, "已对接", "both sides in the region, with a known supply tie"),
+    "unlinked": ("#ef6c00", [10, 6], 2, "待对接", "both sides in the region, no known supply tie"),
+    "broken": ("#c62828", [5, 5], 3, "断链", "only one side in the region"),
+    "absent": ("#b0bec5", [2, 6], 1.5, "两端皆缺", "neither side in the region"),
+}
+GAP_KINDS_ZH = {
+    "missing_segment": "缺链", "weak_segment": "弱链", "broken_link": "断链", "unlinked": "待对接",
+    "research_gap": "创新空白", "unabsorbed_research": "成果未转化", "foreign_dependency": "卡脖子",
+}
+KIND_LABELS = {
+    "segment": "产业环节 Segments", "focus_area": "聚焦方向 Focus areas", "enterprise": "企业 Enterprises",
+    "institute": "科研机构 Institutes", "region": "地区 Regions", "group": "企业群 Groups",
+}
+FOCUS_STYLE = ("#e1d5f5", "#5e35b1")
+ACTOR_STYLE = {"enterprise": ("dot", "#bbdefb", "#1565c0"), "institute": ("triangle", "#b2ebf2", "#00838f"),
+               "region": ("square", "#eceff1", "#607d8b")}
+GROUP_STYLE = ("#90caf9", "#0d47a1")
+RELATION_STYLE = {
+    # relation: (colour, dashes, width, arrow)
+    "part_of": ("#dde3e6", False, 1, False),
+    "serves": ("rgba(126,87,194,0.35)", False, 1.5, True),
+    "operates_in": ("#90caf9", False, 1, True),
+    "researches": ("#4dd0e1", [4, 4], 1, True),
+    "located_in": ("#cfd8dc", [2, 4], 1, True),
+    "supplies": ("#1565c0", False, 2, True),
+    "partners_with": ("#00838f", [6, 4], 1.5, False),
+    "subsidiary_of": ("#78909c", [2, 3], 1.5, True),
+}
+TOP_GAPS = 40
+TOOLTIP_GAPS = 4
+
+
+def map_data(chain, report, selection: Selection, region_label: str) -> dict:
+    """Everything the page draws, as plain JSON-ready data (sorted, so the same input gives the same page)."""
+    ctx = _Context(chain, report, selection, region_label)
+    placed = ctx.place()
+    nodes = [ctx.node(node_id, placed.positions[node_id]) for node_id in sorted(placed.positions)]
+    edges = [ctx.edge(row) for row in selection.edges.to_dict("records")]
+    edges += [ctx.group_edge(group) for group in selection.groups if group["anchor"] in placed.positions]
+    edges.sort(key=lambda e: e["id"])
+    drawn = set(placed.positions)
+    kinds = sorted({n["kind"] for n in nodes}, key=list(KIND_LABELS).index)
+    return {
+        "view": selection.view,
+        "focus": selection.focus,
+        "nodes": nodes,
+        "edges": edges,
+        "headers": placed.headers,
+        "gaps": ctx.gap_list(drawn),
+        "kinds": [{"id": k, "label": KIND_LABELS[k]} for k in kinds],
+        "focus_areas": [{"id": f, "label": ctx.label_line(f)} for f in selection.template
+                        if ctx.kind[f] == "focus_area"],
+        "font": FONT,
+        "notes": selection.notes,
+    }
+
+
+def legend(view: str) -> dict:
+    """The legend's rows: swatches drawn from the same constants as the nodes and edges."""
+    segments = [{"shape": "dot", "fill": fill, "border": border, "dashed": dashed,
+                 "text": f"{status} {zh}: {meaning}"}
+                for status, (fill, border, dashed, zh, meaning) in SEGMENT_STATUS.items()]
+    segments.append({"shape": "box", "fill": "#ffffff", "border": "#607d8b", "dashed": False,
+                     "text": "segment group 环节大类 (box, coloured by status)"})
+    segments.append({"shape": "hex", "fill": FOCUS_STYLE[0], "border": FOCUS_STYLE[1], "dashed": False,
+                     "text": "focus area 聚焦方向 (share of its segments covered)"})
+    links = [{"color": color, "dashed": bool(dashes), "width": width, "text": f"{status} {zh}: {meaning}"}
+             for status, (color, dashes, width, zh, meaning) in LINK_STATUS.items()]
+    links.append({"color": RELATION_STYLE["serves"][0], "dashed": False, "width": 1.5,
+                  "text": "serves 服务: segment → focus area"})
+    links.append({"color": RELATION_STYLE["part_of"][0], "dashed": False, "width": 1,
+                  "text": "part of 隶属: segment → group"})
+    actors = []
+    if view != "chain":
+        for kind in ("enterprise", "institute", "region"):
+            shape, fill, border = ACTOR_STYLE[kind]
+            actors.append({"shape": shape, "fill": fill, "border": border, "dashed": False,
+                           "text": KIND_LABELS[kind]})
+        actors.append({"shape": "dot", "fill": GROUP_STYLE[0], "border": GROUP_STYLE[1], "dashed": False,
+                       "text": "N enterprises 企业群: actors of one segment drawn as one node"})
+        for relation in ("operates_in", "researches", "supplies", "partners_with"):
+            color, dashes, width, _ = RELATION_STYLE[relation]
+            links.append({"color": color, "dashed": bool(dashes), "width": width, "text": relation})
+    return {"segments": segments, "links": links, "actors": actors,
+            "size": "Segment size: enterprises of the region in it 圆点大小：本地区企业数"}
+
+
+class _Context:
+    """Lookups shared by the node, edge and gap encoders of one render."""
+
+    def __init__(self, chain, report, selection: Selection, region_label: str):
+        self.chain, self.report, self.selection, self.region_label = chain, report, selection, region_label
+        nodes = chain.nodes
+        self.kind = nodes["kind"].astype(str)
+        self.segments = {s["id"]: s for s in report.segments}
+        self.links = {(link["source"], link["target"]): link for link in report.links}
+        self.min_firms = getattr(report, "min_suppliers", None)
+        self.gaps_of: dict[str, list] = {}
+        for gap in report.gaps:
+            for node_id in gap.nodes:
+                self.gaps_of.setdefault(node_id, []).append(gap)
+            self.gaps_of.setdefault(gap.subject, [])
+            if gap.subject not in gap.nodes:
+                self.gaps_of[gap.subject].append(gap)
+        self.groups = {g["id"]: g for g in selection.groups}
+        coverage = report.summary.get("focus_areas", [])
+        self.focus_coverage = {f["id"]: f.get("coverage") for f in coverage}
+        self.focus_of = self._focus_membership()
+
+    # ---- positions ---------------------------------------------------------------------
+    def place(self) -> layout.Placed:
+        sel = self.selection
+        columns = dict(sel.columns)
+        beside: dict[str, list[str]] = {}
+        for node_id in [*sel.actors, *self.groups]:
+            beside.setdefault(sel.anchor.get(node_id, layout.OTHER), []).append(node_id)
+        if layout.OTHER in beside:
+            columns["other"] = [(layout.OTHER, 0)]
+        if sel.regions:
+            columns["region"] = layout.region_column(self.chain, sel.regions)
+        heights = {n: layout.ROW_GROUP for n in sel.template
+                   if self.kind[n] == "segment" and n in self.chain.children}
+        heights.update({n: layout.ROW_FOCUS for n in sel.template if self.kind[n] == "focus_area"})
+        return layout.place(columns, heights, beside)
+
+    # ---- nodes ---------------------------------------------------------------------------
+    def label_line(self, node_id: str) -> str:
+        """'中文 English' on one line (for lists)."""
+        name, name_zh = self.chain.nodes.at[node_id, "name"], self.chain.nodes.at[node_id, "name_zh"]
+        return f"{name_zh} {name}" if name_zh and name_zh != name else str(name)
+
+    def label(self, node_id: str) -> str:
+        """'中文\\nEnglish' (drawn on two lines)."""
+        name, name_zh = self.chain.nodes.at[node_id, "name"], self.chain.nodes.at[node_id, "name_zh"]
+        return f"{name_zh}\n{name}" if name_zh and name_zh != name else str(name)
+
+    def node(self, node_id: str, position: tuple[int, int]) -> dict:
+        if node_id in self.groups:
+            return self.group_node(self.groups[node_id], position)
+        kind = self.kind[node_id]
+        row = self.chain.nodes.loc[node_id]
+        base = {"id": node_id, "kind": kind, "name": str(row["name"]), "name_zh": str(row["name_zh"]),
+                "x": position[0], "y": position[1], "label": self.label(node_id),
+                "focus": self.focus_of.get(node_id, []), "status": None,
+                "gap": bool(self.gaps_of.get(node_id))}
+        if kind == "segment":
+            base.update(self.segment_style(node_id))
+        elif kind == "focus_area":
+            fill, border = FOCUS_STYLE
+            coverage = self.focus_coverage.get(node_id)
+            if coverage is not None:
+                base["label"] += f"\n{coverage:.0%} covered 覆盖"
+            base.update(shape="hexagon", size=30, borderWidth=2, color=_color(fill, border),
+                        font={"size": 18, "color": "#311b92"})
+        else:
+            shape, fill, border = ACTOR_STYLE[kind]
+            base.update(shape=shape, size=9, borderWidth=1.5, color=_color(fill, border),
+                        font={"size": 12, "color": "#263238"}, widthConstraint={"maximum": layout.ACTOR_DX - 20})
+        base["title"] = self.tooltip(node_id, base)
+        return base
+
+    def segment_style(self, node_id: str) -> dict:
+        info = self.segments.get(node_id, {})
+        status = info.get("status", "missing")
+        fill, border, dashed, _, _ = SEGMENT_STATUS[status]
+        firms = int(info.get("firms", 0))
+        style = {"status": status, "firms": firms, "institutes": int(info.get("institutes", 0)),
+                 "gap": status != "covered" or bool(self.gaps_of.get(node_id)),
+                 "color": _color(fill, border), "borderWidth": 3 if dashed else 2,
+                 "shapeProperties": {"borderDashes": [6, 4] if dashed else False}}
+        if node_id in self.chain.children:
+            style.update(shape="box", margin=10, font={"size": 17, "color": "#263238", "bold": True})
+        else:
+            style.update(shape="dot", size=round(12 + 7 * math.sqrt(firms), 1) if firms else 12,
+                         font={"size": 15, "color": "#b71c1c" if status == "missing" else "#263238"})
+        return style
+
+    def group_node(self, group: dict, position: tuple[int, int]) -> dict:
+        kind, count = group["kind"], group["count"]
+        what = "enterprises 家企业" if kind == "enterprise" else "institutes 家机构"
+        anchor = group["anchor"]
+        where = self.label_line(anchor) if anchor != layout.OTHER else "no segment 未归类"
+        sample = "\n".join(f"· {name}" for name in group["sample"])
+        more = f"\n…and {count - len(group['sample'])} more" if count > len(group["sample"]) else ""
+        return {"id": group["id"], "kind": "group", "member_kind": kind, "name": f"{count} {what}",
+                "name_zh": "", "x": position[0], "y": position[1], "label": f"{count} {what}",
+                "focus": self.focus_of.get(anchor, []), "status": None, "gap": False, "count": count,
+                "shape": "dot", "size": round(10 + 4 * math.sqrt(count), 1), "borderWidth": 2,
+                "color": _color(*GROUP_STYLE), "font": {"size": 13, "color": "#0d47a1"},
+                "title": f"{count} {what} of {self.region_label} in {where}\n{sample}{more}"}
+
+    def tooltip(self, node_id: str, node: dict) -> str:
+        """The facts of a node and where they come from, as plain text (vis shows it with innerText)."""
+        row = self.chain.nodes.loc[node_id]
+        kind = node["kind"]
+        lines = [self.label_line(node_id), f"{node_id} · {kind.replace('_', ' ')}"
+                 + (f" · {row['layer']}" if row["layer"] else "")]
+        parent = self.chain.parent.get(node_id)
+        if parent:
+            lines.append(f"part of: {self.label_line(parent)}")
+        if kind == "segment":
+            _, _, _, zh, meaning = SEGMENT_STATUS[node["status"]]
+            lines.append(f"in {self.region_label}: {node['status']} {zh} ({meaning})")
+            lines.append(f"enterprises of the region: {node['firms']} · institutes: {node['institutes']}")
+        elif kind == "focus_area" and self.focus_coverage.get(node_id) is not None:
+            lines.append(f"segments serving it covered in {self.region_label}: {self.focus_coverage[node_id]:.0%}")
+        for gap in self.gaps_of.get(node_id, [])[:TOOLTIP_GAPS]:
+            lines.append(f"gap {GAP_KINDS_ZH.get(gap.kind, '')} {gap.kind}, severity {gap.severity}: {gap.reason}")
+        if len(self.gaps_of.get(node_id, [])) > TOOLTIP_GAPS:
+            lines.append(f"…{len(self.gaps_of[node_id]) - TOOLTIP_GAPS} more gaps")
+        if row["description"]:
+            lines.append(str(row["description"]))
+        years = _years(row)
+        if years:
+            lines.append(years)
+        lines.extend(_evidence(row))
+        return "\n".join(lines)
+
+    # ---- edges ---------------------------------------------------------------------------
+    def edge(self, row: dict) -> dict:
+        source, target, relation = row["source"], row["target"], row["relation"]
+        edge = {"id": f"{relation}:{source}->{target}", "from": source, "to": target,
+                "relation": relation, "status": None}
+        lines = [f"{relation}: {self.label_line(source)} → {self.label_line(target)}"]
+        if relation == "feeds":
+            link = self.links.get((source, target), {})
+            status = link.get("status", "absent")
+            color, dashes, width, zh, meaning = LINK_STATUS[status]
+            edge.update(status=status, ties=int(link.get("ties", 0)))
+            lines.append(f"in {self.region_label}: {status} {zh} ({meaning}); known supply ties: {edge['ties']}")
+            for gap in self.gaps_of.get(f"{source}->{target}", [])[:TOOLTIP_GAPS]:
+                lines.append(f"gap {GAP_KINDS_ZH.get(gap.kind, '')} {gap.kind}, severity {gap.severity}: {gap.reason}")
+            arrow = True
+        else:
+            color, dashes, width, arrow = RELATION_STYLE.get(relation, ("#b0bec5", False, 1, True))
+            if not RELATIONS[relation].directed:
+                arrow = False
+        years = _years(row)
+        if years:
+            lines.append(years)
+        if row.get("weight") not in (None, 1.0) and not _missing(row.get("weight")):
+            lines.append(f"weight: {row['weight']:g}")
+        lines.extend(_evidence(row))
+        edge.update(color=_edge_color(color), dashes=dashes, width=width, arrows="to" if arrow else "",
+                    title="\n".join(lines))
+        return edge
+
+    def group_edge(self, group: dict) -> dict:
+        relation = "operates_in" if group["kind"] == "enterprise" else "researches"
+        color, dashes, _, _ = RELATION_STYLE[relation]
+        return {"id": f"{relation}:{group['id']}->{group['anchor']}", "from": group["id"], "to": group["anchor"],
+                "relation": relation, "status": None, "color": _edge_color(color), "dashes": dashes,
+                "width": round(1 + math.log2(group["count"]), 1), "arrows": "to",
+                "title": f"{group['count']} {group['kind']}s {relation.replace('_', ' ')} {self.label_line(group['anchor'])}"}
+
+    # ---- gaps and filters ------------------------------------------------------------------
+    def gap_list(self, drawn: set[str]) -> list[dict]:
+        """The top gaps with a node on the map, for the side panel."""
+        out = []
+        for rank, gap in enumerate(self.report.gaps):
+            nodes = [n for n in gap.nodes if n in drawn]
+            if not nodes:
+                continue
+            edges = []
+            if "->" in gap.subject:
+                source, target = gap.subject.split("->", 1)
+                subject = f"{self._name(source)} → {self._name(target)}"
+                edges = [f"feeds:{source}->{target}"]
+            else:
+                subject = self._name(gap.subject)
+            out.append({"rank": rank + 1, "kind": gap.kind, "kind_zh": GAP_KINDS_ZH.get(gap.kind, gap.kind),
+                        "severity": int(gap.severity), "subject": gap.subject, "subject_label": subject,
+                        "reason": gap.reason, "nodes": nodes, "edges": edges})
+            if len(out) == TOP_GAPS:
+                break
+        return out
+
+    def _name(self, node_id: str) -> str:
+        return self.label_line(node_id) if node_id in self.chain.nodes.index else node_id
+
+    def _focus_membership(self) -> dict[str, list[str]]:
+        """For the focus-area filter: the focus areas each drawn node belongs to.
+
+        A segment belongs to the focus areas it, a group above it or a segment below it serves;
+        an actor or group to those of the segment it is drawn beside.
+        """
+        serves = self.chain.relation("serves")
+        direct: dict[str, set[str]] = {}
+        for segment, focus in zip(serves["source"], serves["target"]):
+            direct.setdefault(segment, set()).add(focus)
+        member: dict[str, set[str]] = {}
+        for segment, areas in direct.items():
+            for related in [*self.chain.ancestors(segment), *self.chain.descendants(segment)]:
+                member.setdefault(related, set()).update(areas)
+        for focus in self.kind.index[self.kind == "focus_area"]:
+            member.setdefault(focus, set()).add(focus)
+        for node_id, anchor in self.selection.anchor.items():
+            if anchor in member:
+                member[node_id] = member[anchor]
+        return {node_id: sorted(areas) for node_id, areas in member.items()}
+
+
+def _color(fill: str, border: str) -> dict:
+    return {"background": fill, "border": border,
+            "highlight": {"background": fill, "border": "#000000"},
+            "hover": {"background": fill, "border": "#000000"}}
+
+
+def _edge_color(color: str) -> dict:
+    return {"color": color, "highlight": "#000000", "hover": "#37474f", "inherit": False}
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def _years(row) -> str:
+    since, until = row.get("since"), row.get("until")
+    since = None if _missing(since) else int(since)
+    until = None if _missing(until) else int(until)
+    if since is None and until is None:
+        return ""
+    return f"years: {since or '…'}–{until or 'today'}"
+
+
+def _evidence(row) -> list[str]:
+    lines = []
+    if row.get("evidence"):
+        lines.append(f"evidence: {row['evidence']}")
+    if row.get("confidence"):
+        grade = row["confidence"]
+        lines.append(f"confidence: {grade} ({CONFIDENCE_MEANING.get(grade, '?')})")
+    return lines
