@@ -1,0 +1,58 @@
+"""`vvalley map`: write the interactive HTML map (chain, full or ego view) as one offline file."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ._app import (DEFAULT_DATA, DEFAULT_OUT, AsOfOpt, DataDir, RegionOpt, app, echo, fail, load_or_fail,
+                   resolve_or_fail, resolve_region_or_fail)
+
+
+class View(str, Enum):
+    chain = "chain"
+    full = "full"
+    ego = "ego"
+
+
+DEFAULT_FILES = {"chain": "map.html", "full": "map-full.html", "ego": "map-ego.html"}
+
+
+@app.command("map")
+def map_command(
+    data: DataDir = DEFAULT_DATA,
+    region: RegionOpt = None,
+    as_of: AsOfOpt = None,
+    view: Annotated[View, typer.Option(
+        "--view", help="chain: segments and focus areas; full: plus the region's enterprises and institutes; "
+                       "ego: one node and its neighbourhood.")] = View.chain,
+    focus: Annotated[str | None, typer.Option(
+        "--focus", help="The ego view's centre: node id, English or Chinese name.")] = None,
+    depth: Annotated[int, typer.Option("--depth", min=1, max=6, help="How many links out the ego view reaches.")] = 2,
+    min_suppliers: Annotated[int, typer.Option(
+        "--min-suppliers", min=1, help="A segment with fewer of the region's enterprises is weak.")] = 2,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="The HTML file to write (default: output/map.html, map-full.html or map-ego.html).",
+        dir_okay=False)] = None,
+) -> None:
+    """Write the map: the chain upstream to downstream, coloured by what the region has and lacks; works offline."""
+    if view is View.ego and focus is None:
+        fail("the ego view needs --focus NODE")
+    if view is not View.ego and focus is not None:
+        fail("--focus only applies to --view ego")
+    chain = load_or_fail(data)
+    region_id = resolve_region_or_fail(chain, region)
+    cut = chain.at(as_of)
+    focus_id = resolve_or_fail(cut, focus) if focus is not None else None
+
+    from ..gaps import analyse
+    from ..outputs import write_atomic
+    from ..render import render_map
+
+    report = analyse(chain, region_id, as_of=as_of, min_suppliers=min_suppliers)
+    page = render_map(cut, report, view=view.value, focus=focus_id, depth=depth)
+    path = write_atomic(out or DEFAULT_OUT / DEFAULT_FILES[view.value], page)
+    echo(f"wrote {path} ({view.value} view, {len(page.encode('utf-8')) / 1e6:.1f} MB); open it in a browser, no internet needed")
