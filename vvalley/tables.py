@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-# Characters that would start Markdown (or raw HTML) formatting inside a table cell.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+# Characters that would start Markdown (or raw HTML) formatting inside a table cell. "_" inside a
+# word (seg.chips.video_soc) and ">" (not at a line start) format nothing, so ids stay readable.
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<|]|(?<!\w)_|_(?!\w))")
 
 
 @dataclass

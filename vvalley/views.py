@@ -90,3 +90,95 @@ def candidate_sections(result: dict) -> list[Section]:
     for gap in result["gaps"]:
         section.notes.append(f"{gap['kind']} (severity {gap['severity']}): {gap['reason']}")
     return [section]
+
+
+# ---- what-if and compare ------------------------------------------------------------------------
+
+def _pct(share: float) -> str:
+    return f"{share:.0%}"
+
+
+def _gap_rows(gaps: list[dict]) -> list[list]:
+    return [[g["severity"], f"{g['kind']} {g['kind_zh']}" + (f" ({g['side']})" if g["side"] else ""),
+             g["subject"], g["reason"]] for g in gaps]
+
+
+def diff_sections(diff: dict, before: str, after: str) -> list[Section]:
+    """The parts every comparison of two gap reports shares: coverage, gaps opened/closed/changed."""
+    c = diff["coverage"]
+    coverage = Section("Coverage", ["", before, after], [
+        ["leaf segments covered", f"{c['covered_before']} of {c['segments']} ({_pct(c['before'])})",
+         f"{c['covered_after']} of {c['segments']} ({_pct(c['after'])})"],
+        *[[f["name"], _pct(f["before"]), _pct(f["after"])] for f in diff["focus_areas"]],
+        *[[f"gaps: {kind}", n["before"], n["after"]] for kind, n in diff["gaps_by_kind"].items()
+          if n["before"] or n["after"]],
+    ])
+    columns = ["severity", "kind", "subject", "reason"]
+    opened = Section(f"Gaps opened ({len(diff['opened'])})", columns, _gap_rows(diff["opened"]))
+    closed = Section(f"Gaps closed ({len(diff['closed'])})", columns, _gap_rows(diff["closed"]))
+    changed = Section(f"Severity changed ({len(diff['changed'])})", ["before", "after", "kind", "subject"],
+                      [[g["severity_before"], g["severity_after"], g["kind"], g["subject"]]
+                       for g in diff["changed"]])
+    segments = Section("Segments whose status changed", ["segment", before, after, "firms"],
+                       [[s["id"], s["before"], s["after"], f"{s['firms_before']} → {s['firms_after']}"]
+                        for s in diff["segments_changed"]])
+    return [coverage, opened, closed, changed, segments]
+
+
+def whatif_sections(result: dict) -> list[Section]:
+    sections = []
+    if result["left"]:
+        sections.append(Section(f"Leaving {result['region_label']}", ["id", "name", "sites dropped", "sites kept"],
+                                [[a["id"], a["label"], a["sites_dropped"], a["sites_kept"]]
+                                 for a in result["left"]]))
+    if result["scenario"]["cut"]:
+        cut = Section(f"Cut off ({', '.join(result['scenario']['cut'])}; mode {result['scenario']['cut_mode']})",
+                      ["id", "name", "sites cut", "sites kept"],
+                      [[f["id"], f["label"], f["sites_cut"], None] for f in result["cut_off"]]
+                      + [[f["id"], f["label"], f["sites_cut"], f["sites_kept"]] for f in result["partly_cut"]],
+                      empty="no enterprise is located there")
+        if result["partly_cut"]:
+            cut.notes.append("firms with sites kept still supply from those sites"
+                             if result["scenario"]["cut_mode"] == "all" else
+                             "firms with sites kept are the region's own: they only lose their sites there")
+        sections.append(cut)
+        sections.append(Section(
+            "Known suppliers per segment (anywhere in the data)",
+            ["segment", "needed here", "covered here", "suppliers", "at home", "lost"],
+            [[s["id"], s["needed"], s["covered"], f"{s['suppliers_before']} → {s['suppliers_after']}",
+              f"{s['home_before']} → {s['home_after']}", s["lost"]] for s in result["supply"]],
+            notes=["needed here: the region lacks it but it feeds a segment the region covers; "
+                   "at home: suppliers with a site in the region's country"]))
+    return sections + diff_sections(result, "today", "after")
+
+
+def compare_regions_sections(result: dict) -> list[Section]:
+    a, b = result["a_label"], result["b_label"]
+    c = result["coverage"]
+    coverage = Section("Coverage", ["", a, b], [
+        ["leaf segments covered", f"{c['covered_a']} of {c['segments']} ({_pct(c['a'])})",
+         f"{c['covered_b']} of {c['segments']} ({_pct(c['b'])})"],
+        *[[f["name"], _pct(f["a"]), _pct(f["b"])] for f in result["focus_areas"]],
+    ], notes=[f"both cover {result['both']} leaf segments; neither covers {result['neither']}"])
+    groups = Section("Coverage by segment group", ["group", "leaves", a, b],
+                     [[g["label"], g["leaves"], f"{g['covered_a']} ({_pct(g['a'])})",
+                       f"{g['covered_b']} ({_pct(g['b'])})"] for g in result["groups"]])
+    only_a = Section(f"Covered in {a}, lacking in {b}", ["segment", "name", f"firms in {a}"],
+                     [[s["id"], s["label"], s["firms_a"]] for s in result["only_a"]])
+    only_b = Section(f"Covered in {b}, lacking in {a}", ["segment", "name", f"firms in {b}"],
+                     [[s["id"], s["label"], s["firms_b"]] for s in result["only_b"]])
+    gaps = Section("Gaps by kind", ["kind", a, b],
+                   [[kind, n["a"], n["b"]] for kind, n in result["gaps_by_kind"].items()])
+    return [coverage, groups, only_a, only_b, gaps]
+
+
+def compare_years_sections(result: dict) -> list[Section]:
+    y1, y2 = str(result["from"]), str(result["to"])
+    columns = ["id", "name", "kind", "works in", "since", "until"]
+    arrived = Section(f"Arrived between {y1} and {y2} ({len(result['arrived'])})", columns,
+                      [[x["id"], x["label"], x["kind"], x["segments"], x["since"], x["until"]]
+                       for x in result["arrived"]])
+    left = Section(f"Left between {y1} and {y2} ({len(result['left'])})", columns,
+                   [[x["id"], x["label"], x["kind"], x["segments"], x["since"], x["until"]] for x in result["left"]])
+    arrived.notes.append(f"actors in the region: {result['actors_before']} in {y1}, {result['actors_after']} in {y2}")
+    return [arrived, left, *diff_sections(result, y1, y2)]

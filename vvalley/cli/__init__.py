@@ -4,6 +4,7 @@ from ._app import app, main
 from . import data  # noqa: F401  (registers validate, build)
 from . import query  # noqa: F401  (registers query node|segment|path|candidates)
 from . import report  # noqa: F401  (registers report, export)
+from . import analysis  # noqa: F401  (registers whatif, compare)
 from . import gaps  # noqa: F401  (registers gaps)
 from . import map as map_cmd  # noqa: F401  (registers map)
 

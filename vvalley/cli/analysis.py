@@ -1,0 +1,80 @@
+"""`vvalley whatif` and `vvalley compare`: the gaps after a change, and two regions or years side by side."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from ._app import DEFAULT_DATA, AsOfOpt, DataDir, RegionOpt, app, fail, load_or_fail, resolve_or_fail, resolve_region_or_fail
+from ._format import FormatOpt, OutputFormat, show
+
+MinSuppliersOpt = Annotated[int, typer.Option("--min-suppliers", min=1,
+                                              help="A segment with fewer of the region's firms is weak (弱链).")]
+
+
+class CutMode(str, Enum):
+    all = "all"
+    any = "any"
+
+
+@app.command()
+def whatif(data: DataDir = DEFAULT_DATA, region: RegionOpt = None,
+           remove: Annotated[list[str] | None, typer.Option(
+               "--remove", help="An enterprise or institute that leaves the region (repeat for several).")] = None,
+           cut_country: Annotated[list[str] | None, typer.Option(
+               "--cut-country", help="Cut off suppliers located in this country or region (repeat for several).")] = None,
+           cut_mode: Annotated[CutMode, typer.Option(
+               "--cut-mode", help="all: a firm is cut off when all its sites are in the cut regions (it keeps "
+                                  "supplying from its other sites); any: when any site is.")] = CutMode.all,
+           as_of: AsOfOpt = None, min_suppliers: MinSuppliersOpt = 2,
+           fmt: FormatOpt = OutputFormat.table) -> None:
+    """The gaps that open or close if actors leave the region or suppliers in some countries are cut off."""
+    from ..whatif import whatif as run_whatif
+    from ..views import whatif_sections
+
+    if not remove and not cut_country:
+        fail("nothing to change: give --remove ID and/or --cut-country REGION")
+    chain = load_or_fail(data, "nothing to analyse").at(as_of)
+    region = resolve_region_or_fail(chain, region)
+    actors = [resolve_or_fail(chain, r, kinds=("enterprise", "institute")) for r in remove or []]
+    cut = [resolve_or_fail(chain, r, kinds=("region",)) for r in cut_country or []]
+    try:
+        result = run_whatif(chain, region, actors, cut, cut_mode.value, min_suppliers=min_suppliers)
+    except ValueError as err:
+        fail(str(err))
+    result["as_of"] = as_of
+    change = ", ".join([*(f"{a} leaves" for a in actors), *(f"{c} cut off" for c in cut)])
+    show(result, whatif_sections(result), fmt, f"What if {change} — {result['region_label']}")
+
+
+@app.command()
+def compare(data: DataDir = DEFAULT_DATA, region: RegionOpt = None,
+            with_region: Annotated[str | None, typer.Option(
+                "--with", help="Compare the region with this one (id, English or Chinese name).")] = None,
+            as_of: AsOfOpt = None,
+            vs: Annotated[int | None, typer.Option(
+                "--vs", min=1800, max=2100, help="With --as-of Y1: compare Y1 with this year (default: this year).")] = None,
+            min_suppliers: MinSuppliersOpt = 2, fmt: FormatOpt = OutputFormat.table) -> None:
+    """Compare two regions (--with B), or the region in two years (--as-of Y1 [--vs Y2])."""
+    from ..compare import compare_regions, compare_years
+    from ..views import compare_regions_sections, compare_years_sections
+
+    if with_region is None and as_of is None:
+        fail("give --with REGION to compare regions, or --as-of YEAR [--vs YEAR] to compare years")
+    if vs is not None and as_of is None:
+        fail("--vs needs --as-of: compare --as-of 2018 --vs 2024")
+    chain = load_or_fail(data, "nothing to compare")
+    region = resolve_region_or_fail(chain, region)
+    if with_region is not None:
+        if vs is not None:
+            fail("compare regions (--with) or years (--vs), not both at once")
+        other = resolve_or_fail(chain, with_region, kinds=("region",))
+        result = compare_regions(chain, region, other, as_of=as_of, min_suppliers=min_suppliers)
+        when = f" as of {as_of}" if as_of is not None else ""
+        show(result, compare_regions_sections(result), fmt, f"{result['a_label']} vs {result['b_label']}{when}")
+    else:
+        result = compare_years(chain, region, as_of, vs, min_suppliers=min_suppliers)
+        show(result, compare_years_sections(result), fmt,
+             f"{result['region_label']}: {result['from']} vs {result['to']}")

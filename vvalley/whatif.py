@@ -1,0 +1,163 @@
+"""What if actors leave the region, or suppliers in some regions are cut off: the gaps that open and close."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .compare import diff_reports
+from .gaps import analyse
+from .model import Chain
+
+CUT_MODES = ("all", "any")
+
+
+def leave(chain: Chain, region: str, actors: list[str]) -> tuple[Chain, list[dict]]:
+    """The chain after `actors` (enterprises or institutes of `region`) leave it.
+
+    Their located_in edges to the region (and to regions below it) are dropped; their sites
+    elsewhere and every other fact stay, so a firm that leaves may come back as a fill
+    candidate from outside. Returns the new chain and, per actor, {"id", "label", "kind",
+    "sites_dropped", "sites_kept"}. Raises ValueError for an actor not located in the region.
+    """
+    inside = set(chain.descendants(region))
+    local = set(chain.region_actors(region))
+    strangers = [a for a in actors if a not in local]
+    if strangers:
+        raise ValueError(f"not located in {chain.label(region)}: {', '.join(strangers)}")
+    edges = chain.edges
+    located = edges["relation"] == "located_in"
+    drop = located & edges["source"].isin(actors) & edges["target"].isin(inside)
+    effects = []
+    for actor in sorted(set(actors)):
+        mine = located & (edges["source"] == actor)
+        effects.append({"id": actor, "label": chain.label(actor), "kind": chain.kind_of(actor),
+                        "sites_dropped": sorted(edges.loc[mine & drop, "target"]),
+                        "sites_kept": sorted(edges.loc[mine & ~drop, "target"])})
+    return _without(chain, drop), effects
+
+
+def cut_off(chain: Chain, region: str, cut_regions: list[str], mode: str = "all") -> tuple[Chain, dict]:
+    """The chain after suppliers located in `cut_regions` (countries, provinces, cities) are cut off.
+
+    What that means for a firm with sites in several places is `mode`:
+    - "all" (default): a firm is cut off when *every* known site of it lies in the cut
+      regions; it leaves the chain with all its edges. A firm with a site elsewhere keeps
+      supplying from there and only loses its sites in the cut regions (a firm in Shanghai
+      and Japan becomes a Japanese supplier when Shanghai is cut).
+    - "any": a firm with *any* site in the cut regions is cut off entirely (the strict
+      reading, as when a sanction follows the group rather than the plant).
+    Only enterprises are cut: institutes stay (the gap engine counts only the region's own).
+    A firm with no known site is never cut, nor is a firm of the region itself (in either
+    mode it only loses its sites in the cut regions). Cutting the region itself, a region above it or
+    one inside it raises ValueError: that is `leave`, not a supply cut.
+
+    Returns the new chain and {"cut_off": [firm], "partly_cut": [firm]}, each firm
+    {"id", "label", "sites_cut", "sites_kept"}.
+    """
+    if mode not in CUT_MODES:
+        raise ValueError(f"unknown cut mode {mode!r}; one of: {', '.join(CUT_MODES)}")
+    mine = set(chain.region_path(region)) | set(chain.descendants(region))
+    overlap = [r for r in cut_regions if r in mine]
+    if overlap:
+        raise ValueError(f"cannot cut {', '.join(overlap)}: it contains or is part of {chain.label(region)}; "
+                         "use remove for the region's own actors")
+    cut_area = {r for c in cut_regions for r in chain.descendants(c)}
+    firms = set(chain.ids("enterprise"))
+    edges = chain.edges
+    sites = edges[(edges["relation"] == "located_in") & edges["source"].isin(firms)]
+    in_cut = sites["target"].isin(cut_area)
+    touched = set(sites.loc[in_cut, "source"])
+    per_firm = in_cut.groupby(sites["source"]).agg(["all", "any"])
+    # The region's own firms are never cut off: they lose their sites in the cut area only.
+    doomed = (set(per_firm.index[per_firm[mode]]) & touched) - set(chain.region_actors(region))
+    partly = touched - doomed
+
+    drop = edges["source"].isin(doomed) | edges["target"].isin(doomed)
+    # A partly cut firm supplies from its other sites: its sites in the cut area go.
+    drop |= (edges["relation"] == "located_in") & edges["source"].isin(partly) & edges["target"].isin(cut_area)
+    new = _without(chain, drop, drop_nodes=doomed)
+
+    def describe(ids) -> list[dict]:
+        out = []
+        for firm in sorted(ids):
+            where = sites.loc[sites["source"] == firm]
+            cut = where["target"].isin(cut_area)
+            out.append({"id": firm, "label": chain.label(firm), "sites_cut": sorted(where.loc[cut, "target"]),
+                        "sites_kept": sorted(where.loc[~cut, "target"]) if firm in partly else []})
+        return out
+
+    return new, {"cut_off": describe(doomed), "partly_cut": describe(partly)}
+
+
+def supply_loss(before: Chain, after: Chain, region: str) -> list[dict]:
+    """Leaf segments whose known suppliers (firms anywhere operating in them) shrink from `before` to `after`.
+
+    Rows {"id", "label", "needed", "covered", "suppliers_before", "suppliers_after",
+    "home_before", "home_after", "lost"}: `home` counts suppliers with a site in the region's
+    country; `needed` marks a leaf the region lacks but that feeds one it covers (what the
+    foreign_dependency gap watches); `lost` lists the firms cut off. Needed leaves first, then
+    fewest suppliers left, then id. Only leaves that lost a supplier or a home supplier appear.
+    """
+    from .coverage import Footing, Template
+
+    template = Template.of(before)
+    footing = Footing.of(before, region, template)
+    country = before.country_of.get(region, region)
+    leaves = list(template.leaves)
+
+    def pool(chain: Chain) -> pd.DataFrame:
+        ops = chain.relation("operates_in")
+        ops = ops.loc[ops["target"].isin(leaves), ["source", "target"]].drop_duplicates()
+        sites = chain.actor_regions()
+        home = set(sites.loc[sites["country"] == country, "actor"])
+        return ops.assign(home=ops["source"].isin(home))
+
+    old, new = pool(before), pool(after)
+    old_sets = old.groupby("target")["source"].agg(set)
+    new_sets = new.groupby("target")["source"].agg(set)
+    old_home = old.groupby("target")["home"].sum()
+    new_home = new.groupby("target")["home"].sum()
+    rows = []
+    for leaf in old_sets.index:
+        was, now = old_sets[leaf], new_sets.get(leaf, set())
+        home_was, home_now = int(old_home.get(leaf, 0)), int(new_home.get(leaf, 0))
+        if was == now and home_was == home_now:
+            continue
+        covered = footing.covered(leaf)
+        needed = not covered and any(footing.covered(b) for b in template.feeds_into[leaf])
+        rows.append({"id": leaf, "label": before.label(leaf), "needed": needed, "covered": covered,
+                     "suppliers_before": len(was), "suppliers_after": len(now),
+                     "home_before": home_was, "home_after": home_now, "lost": sorted(was - now)})
+    rows.sort(key=lambda r: (not r["needed"], r["suppliers_after"], r["home_after"], r["id"]))
+    return rows
+
+
+def _without(chain: Chain, drop_edges: pd.Series, drop_nodes=()) -> Chain:
+    nodes = chain.nodes[~chain.nodes.index.isin(list(drop_nodes))] if drop_nodes else chain.nodes
+    edges = chain.edges[~drop_edges].reset_index(drop=True)
+    return Chain(nodes, edges, chain.as_of, chain.extra_node_columns, chain.extra_edge_columns)
+
+
+def whatif(chain: Chain, region: str, remove: list[str] = (), cut: list[str] = (), cut_mode: str = "all",
+           as_of: int | None = None, min_suppliers: int = 2) -> dict:
+    """The gaps of `region` today and after the change, compared.
+
+    Returns {"region", "region_label", "as_of", "scenario": {"remove", "cut", "cut_mode"},
+    "left": [actor], "cut_off": [firm], "partly_cut": [firm], "supply": supply_loss(…),
+    **diff_reports(before, after)} (opened, closed, changed, gaps_by_kind, coverage,
+    focus_areas, segments_changed). `supply` shows how the pool of known suppliers of each
+    segment shrinks: a cut may open no gap today and still leave a needed segment with one
+    supplier, or none at home.
+    """
+    chain = chain.at(as_of)
+    region = chain.resolve(region, kinds=("region",))
+    changed, left = leave(chain, region, list(remove)) if remove else (chain, [])
+    effects = {"cut_off": [], "partly_cut": []}
+    if cut:
+        changed, effects = cut_off(changed, region, list(cut), cut_mode)
+    before = analyse(chain, region, min_suppliers=min_suppliers, top=0)
+    after = analyse(changed, region, min_suppliers=min_suppliers, top=0)
+    return {"region": region, "region_label": chain.label(region), "as_of": as_of,
+            "scenario": {"remove": sorted(set(remove)), "cut": sorted(set(cut)), "cut_mode": cut_mode},
+            "left": left, **effects, "supply": supply_loss(chain, changed, region),
+            **diff_reports(before, after)}
