@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .coverage import isin
+
 # The score is a weighted sum of three shares in [0, 1]; weights are documented in docs/gaps.md.
 WEIGHT_TIES, WEIGHT_PROXIMITY, WEIGHT_FIT = 0.40, 0.35, 0.25
 # Ties saturate: three distinct actors of the region already know the firm well enough.
@@ -26,27 +28,30 @@ class Candidate:
         return {"id": self.id, "score": self.score, "why": self.why, "components": dict(self.components)}
 
 
-def proximity_levels(chain, region: str) -> dict[str, tuple[float, str]]:
-    """For every region: (proximity to `region` in [0, 1], words), read off the nearest common ancestor.
+def proximity_levels(chain, region: str) -> dict[str, tuple[float, str | None]]:
+    """For every region: (proximity to `region` in [0, 1], their nearest common ancestor or None).
 
     With R a district (district < city < province < country): same city 0.75, same province 0.5,
     same country 0.25, abroad 0. Loops over the region tree, not over firms.
     """
     path = chain.region_path(region)
-    depth = len(path)
     index = {r: i for i, r in enumerate(path)}
     out = {}
     for other in chain.ids("region"):
         common = next((index[r] for r in chain.region_path(other) if r in index), None)
-        if common is None:
-            out[other] = (0.0, "abroad")
-        elif common == 0:
-            out[other] = (1.0, f"in {chain.nodes.at[region, 'name']}")
-        else:
-            level = depth - 1 - common  # 0 = country, 1 = province, 2 = city
-            word = {0: "country", 1: "province", 2: "city"}.get(level, "region")
-            out[other] = (round(1 - common / depth, 4), f"same {word} ({chain.label(path[common])})")
+        out[other] = (0.0, None) if common is None else (round(1 - common / len(path), 4), path[common])
     return out
+
+
+def proximity_words(chain, region: str, common: str | None) -> str:
+    """'same city (Hangzhou (杭州))', 'same country (China (中国))', 'abroad' …"""
+    if common is None:
+        return "abroad"
+    path = chain.region_path(region)
+    level = len(path) - 1 - path.index(common)  # 0 = country, 1 = province, 2 = city
+    if common == region:
+        return f"in {chain.label(region)}"
+    return f"same {({0: 'country', 1: 'province', 2: 'city'}.get(level, 'region'))} ({chain.label(common)})"
 
 
 def rank(chain, template, footing, targets: list[str], top: int) -> dict[str, list[Candidate]]:
@@ -56,16 +61,17 @@ def rank(chain, template, footing, targets: list[str], top: int) -> dict[str, li
     subtree = pd.DataFrame([(t, s) for t in targets for s in template.subtree[t]], columns=["target", "segment"])
     ops = chain.relation("operates_in")[["source", "target"]].rename(columns={"source": "firm", "target": "segment"})
     ops = ops.drop_duplicates()
-    in_targets = ops[ops["segment"].isin(subtree["segment"]) & ~ops["firm"].isin(footing.firms)]
+    in_targets = ops[isin(ops["segment"], subtree["segment"]) & ~isin(ops["firm"], footing.firms)]
     pairs = in_targets.merge(subtree, on="segment")
     if pairs.empty:
         return {t: [] for t in targets}
     pool = pd.Index(pairs["firm"].unique())
 
     covered_segments = pd.Index([s for s, n in footing.firms_per_segment.items() if n > 0])
-    pool_ops = ops[ops["firm"].isin(pool)].assign(covered=lambda t: t["segment"].isin(covered_segments))
+    pool_ops = ops[isin(ops["firm"], pool)]
+    pool_ops = pool_ops.assign(covered=isin(pool_ops["segment"], covered_segments))
     totals = pool_ops.groupby("firm").agg(n_seg=("segment", "size"), n_cov=("covered", "sum"))
-    pairs = pairs.assign(covered=pairs["segment"].isin(covered_segments))
+    pairs = pairs.assign(covered=isin(pairs["segment"], covered_segments))
     inside = pairs.groupby(["target", "firm"]).agg(n_in=("segment", "size"), n_in_cov=("covered", "sum"))
     table = inside.join(totals, on="firm").reset_index()
     other = table["n_seg"] - table["n_in"]
@@ -81,8 +87,8 @@ def rank(chain, template, footing, targets: list[str], top: int) -> dict[str, li
 
     levels = proximity_levels(chain, footing.region)
     sites = chain.relation("located_in")
-    sites = sites.loc[sites["source"].isin(pool), ["source", "target"]]
-    sites = sites.assign(proximity=sites["target"].map(lambda r: levels.get(r, (0.0, ""))[0]))
+    sites = sites.loc[isin(sites["source"], pool), ["source", "target"]]
+    sites = sites.assign(proximity=sites["target"].map({r: v[0] for r, v in levels.items()}).fillna(0.0))
     best_site = (sites.sort_values(["source", "proximity", "target"], ascending=[True, False, True])
                  .drop_duplicates("source").set_index("source"))
     table["proximity"] = table["firm"].map(best_site["proximity"]).fillna(0.0)
@@ -97,7 +103,7 @@ def rank(chain, template, footing, targets: list[str], top: int) -> dict[str, li
     out: dict[str, list[Candidate]] = {t: [] for t in targets}
     # At most top × targets rows: the few lines a person reads.
     for row in best.to_dict("records"):
-        out[row["target"]].append(_candidate(chain, row, levels, region_name))
+        out[row["target"]].append(_candidate(chain, row, levels, footing.region, region_name))
     return out
 
 
@@ -108,7 +114,7 @@ def _ties(chain, footing, pool: pd.Index) -> pd.DataFrame:
     for relation in TIE_RELATIONS:
         edges = chain.relation(relation)[["source", "target"]]
         for a, b in (("source", "target"), ("target", "source")):
-            hit = edges[edges[a].isin(pool) & edges[b].isin(local)]
+            hit = edges[isin(edges[a], pool) & isin(edges[b], local)]
             frames.append(pd.DataFrame({"firm": hit[a].to_numpy(), "actor": hit[b].to_numpy(), "relation": relation}))
     links = pd.concat(frames, ignore_index=True)
     if links.empty:
@@ -119,14 +125,14 @@ def _ties(chain, footing, pool: pd.Index) -> pd.DataFrame:
     return pd.concat([ties, kinds], axis=1)
 
 
-def _candidate(chain, row: dict, levels: dict, region_name: str) -> Candidate:
+def _candidate(chain, row: dict, levels: dict, region: str, region_name: str) -> Candidate:
     ties, proximity, fit = int(row["ties"]), float(row["proximity"]), float(round(row["fit"], 4))
     parts = []
     if ties:
         parts.append(f"tied to {ties} {region_name} actor{'s' if ties != 1 else ''} ({row['tie_kinds']})")
     else:
         parts.append(f"no known tie to {region_name}")
-    parts.append(levels[row["site"]][1] if row["site"] else "location unknown")
+    parts.append(proximity_words(chain, region, levels[row["site"]][1]) if row["site"] else "location unknown")
     other, other_cov = int(row["other"]), int(row["other_cov"])
     if other:
         parts.append(f"{other_cov} of its {other} other segment{'s' if other != 1 else ''} covered in {region_name}")

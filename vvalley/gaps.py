@@ -9,7 +9,7 @@ import pandas as pd
 
 from . import candidates as _candidates
 from .candidates import Candidate
-from .coverage import Footing, Template
+from .coverage import Footing, Template, isin
 
 KINDS: dict[str, str] = {
     "missing_segment": "缺链",
@@ -333,9 +333,9 @@ def _suppliers_abroad(chain, leaves: list[str], country: str) -> dict[str, tuple
     if not leaves:
         return {}
     ops = chain.relation("operates_in")
-    ops = ops.loc[ops["target"].isin(leaves), ["source", "target"]].drop_duplicates()
+    ops = ops.loc[isin(ops["target"], leaves), ["source", "target"]].drop_duplicates()
     located = chain.relation("located_in")
-    sites = located.loc[located["source"].isin(ops["source"].unique()), ["source", "target"]]
+    sites = located.loc[isin(located["source"], ops["source"].unique()), ["source", "target"]]
     sites = sites.assign(country=sites["target"].map(chain.country_of))
     home = sites.assign(home=sites["country"] == country).groupby("source")["home"].any()
     table = ops.assign(home=ops["source"].map(home))
@@ -345,7 +345,7 @@ def _suppliers_abroad(chain, leaves: list[str], country: str) -> dict[str, tuple
     abroad = by_leaf.index[~by_leaf.to_numpy()]
     if not len(abroad):
         return {}
-    rows = table[table["target"].isin(abroad)]
+    rows = table[isin(table["target"], abroad)]
     firms = rows.sort_values("source").groupby("target")["source"].agg(list)
     countries = (rows.merge(sites[["source", "country"]], on="source")[["target", "country"]]
                  .drop_duplicates().sort_values("country").groupby("target")["country"].agg(list))
