@@ -5,14 +5,18 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from .problems import Problem
+from .problems import Problem, quoted
 
-LINE_COLUMN = "_line"
+# The row's first line number, under a name no header can hold (NUL bytes are rejected).
+LINE_COLUMN = "\x00line"
+HEADER_LINE = "header_line"  # frame.attrs key: the line of the header row (1 unless blank lines lead)
 # Above this size the C parser reads the file; below it (and whenever a value spans
 # lines) the csv module does, since it knows each record's first line.
 FAST_PARSE_BYTES = 8 * 1024 * 1024
@@ -70,30 +74,44 @@ def _decode(raw: bytes, label: str) -> tuple[str, str]:
     except UnicodeDecodeError as utf8_err:
         first_bad_utf8 = utf8_err.start
     # Not UTF-8. A GBK/GB18030 file (Excel's "CSV" on a Chinese Windows) is read when it
-    # decodes cleanly and none of its non-ASCII lines is valid UTF-8: a file that mixes
+    # decodes cleanly and no line of it is Chinese written in UTF-8: a file that mixes
     # both is a damaged UTF-8 file, and reading it as GBK would give silent mojibake.
+    # (A line of GBK bytes may happen to be valid UTF-8 too, e.g. 芯片 = d0 be c6 ac
+    # reads as 'оƬ'; only a UTF-8 reading with CJK characters proves a UTF-8 line.)
     try:
         text = raw.decode("gb18030")
     except UnicodeDecodeError:
-        raise TableError([_bad_bytes(raw, first_bad_utf8, label, "UTF-8 or GBK/GB18030")])
-    for number, line in enumerate(raw.split(b"\n"), start=1):
-        if not line.isascii():
-            try:
-                line.decode("utf-8")
-            except UnicodeDecodeError:
-                continue
+        raise TableError([_bad_bytes(raw, first_bad_utf8, label,
+                                     "one encoding for the whole file, UTF-8 or GBK/GB18030")])
+    for match in _UTF8_CJK_LINE.finditer(raw):
+        try:
+            line = match.group().decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if any(ord(ch) >= 0x2E80 for ch in line):
+            number = raw.count(b"\n", 0, match.start()) + 1
             raise TableError([_bad_bytes(raw, first_bad_utf8, label,
                                          f"one encoding for the whole file (line {number} is UTF-8)")])
     return text, "gb18030"
 
 
+# A line holding a 3-byte UTF-8 sequence (where CJK characters live).
+_UTF8_CJK_LINE = re.compile(rb"[^\n]*[\xe2-\xef][\x80-\xbf]{2}[^\n]*")
+
+
 def _bad_bytes(raw: bytes, offset: int, label: str, expected: str) -> Problem:
     line = raw.count(b"\n", 0, offset) + 1
     start = raw.rfind(b"\n", 0, offset) + 1
+    end = raw.find(b"\n", offset)
     column = offset - start + 1
     snippet = raw[offset: offset + 4].hex(" ")
-    return Problem(label, line, "", "encoding",
-                   f"bytes {snippet} at byte {column} of the line cannot be decoded",
+    found = f"this line is not UTF-8 text (bytes {snippet} at byte {column} of the line)"
+    try:  # say what the line reads as when it is GBK, so the person sees which line it is
+        as_gbk = raw[start: end if end >= 0 else len(raw)].decode("gb18030").strip()
+        found = f"this line is GBK/GB18030 text, not UTF-8 ({quoted(as_gbk)}, bytes {snippet} at byte {column})"
+    except UnicodeDecodeError:
+        pass
+    return Problem(label, line, "", "encoding", found,
                    f"{expected}; in Excel use Save As > 'CSV UTF-8 (Comma delimited)'")
 
 
@@ -108,7 +126,7 @@ def _delimiter(first_line: str) -> str:
 
 
 def _parse(text: str, label: str, encoding: str, fast: bool) -> Table:
-    delimiter = _delimiter(text.split("\n", 1)[0])
+    delimiter = _delimiter(text.lstrip().split("\n", 1)[0])
     frame, problems = (_parse_fast(text, delimiter) if fast else None), []
     if frame is None:
         frame, problems = _parse_rows(text, label, delimiter)
@@ -133,26 +151,30 @@ def _parse_fast(text: str, delimiter: str) -> pd.DataFrame | None:
         frame[column] = values.str.strip()
     frame[LINE_COLUMN] = range(2, len(frame) + 2)
     keep = (frame.drop(columns=LINE_COLUMN) != "").any(axis=1)
-    return frame.loc[keep].reset_index(drop=True)
+    frame = frame.loc[keep].reset_index(drop=True)
+    frame.attrs[HEADER_LINE] = 1
+    return frame
 
 
 def _parse_rows(text: str, label: str, delimiter: str) -> tuple[pd.DataFrame, list[Problem]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [h.strip() for h in next(reader)]
-    problems, rows, lines = [], [], []
+    records, problems = _records(text, label, delimiter)
+    # The header is the first row with a value: Excel users sometimes leave a blank line on top.
+    while records and not any(v.strip() for v in records[0][1]):
+        records.pop(0)
+    header_line, header = (records[0][0], [h.strip() for h in records[0][1]]) if records else (1, [])
     width = len(header)
     seen: dict[str, int] = {}
+    header_problems = []
     for index, name in enumerate(header):
         if name and name in seen:
-            problems.append(Problem(label, 1, name, "duplicate-column",
-                                    f"column {name!r} appears twice (fields {seen[name] + 1} and {index + 1})",
-                                    "each column once"))
+            header_problems.append(Problem(label, header_line, name, "duplicate-column",
+                                           f"column {name!r} appears twice (fields {seen[name] + 1} and {index + 1})",
+                                           "each column once"))
         seen.setdefault(name, index)
-    if problems:
-        raise TableError(problems)
-    line = reader.line_num + 1
-    for row in reader:
-        first_line, line = line, reader.line_num + 1
+    if header_problems:
+        raise TableError(header_problems)
+    rows, lines = [], []
+    for first_line, row in records[1:]:
         values = [v.strip() for v in row]
         if not any(values):
             continue  # blank lines and Excel's rows of empty cells
@@ -171,4 +193,58 @@ def _parse_rows(text: str, label: str, delimiter: str) -> tuple[pd.DataFrame, li
     frame[LINE_COLUMN] = lines
     # Excel leaves unnamed columns behind when cells right of the table were touched.
     frame = frame.drop(columns=[""], errors="ignore") if "" in header else frame
+    frame.attrs[HEADER_LINE] = header_line
     return frame, problems
+
+
+QUOTES_EXPECTED = ('quotes in pairs: a value with a comma, a quote or a line break is written "like, this", '
+                   'with a quote inside it doubled ("")')
+MAX_RESTARTS = 100
+
+
+def _records(text: str, label: str, delimiter: str) -> tuple[list[tuple[int, list[str]]], list[Problem]]:
+    """Every record with its first line number.
+
+    A quote that is never closed would swallow the rest of the file into one value, and a
+    huge value stops the csv module: both are reported at the record's first line, and
+    reading resumes on the next line, so the rows after it are still checked.
+    """
+    lines = io.StringIO(text, newline="").readlines()
+    records: list[tuple[int, list[str]]] = []
+    problems: list[Problem] = []
+    start = 0
+    for _ in range(MAX_RESTARTS):
+        reader = csv.reader(itertools.islice(lines, start, None), delimiter=delimiter)
+        line = start + 1  # the first line of the record being read
+        resume = None
+        try:
+            for row in reader:
+                records.append((line, row))
+                line = start + reader.line_num + 1
+        except csv.Error as err:
+            limit = csv.field_size_limit()
+            found = (f"a value longer than {limit} characters starts here (is a quote opened and never closed?)"
+                     if "field larger" in str(err) else f"a row that cannot be read ({err})")
+            problems.append(Problem(label, line, "", "bad-row", found, QUOTES_EXPECTED))
+            resume = line
+        else:
+            if records and records[-1][0] > start and _unclosed_quote(lines, records[-1][0], delimiter):
+                first = records.pop()[0]
+                problems.append(Problem(label, first, "", "bad-row",
+                                        f'a quote (") opened on this line is never closed, so the rest of the file '
+                                        f"(to line {len(lines)}) would read as one value", QUOTES_EXPECTED))
+                resume = first
+        if resume is None or resume >= len(lines):
+            break
+        start = resume
+    return records, problems
+
+
+def _unclosed_quote(lines: list[str], first_line: int, delimiter: str) -> bool:
+    """Whether the record starting at `first_line` runs to the end of the file inside quotes."""
+    try:
+        for _ in csv.reader(itertools.islice(lines, first_line - 1, None), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as err:
+        return "unexpected end of data" in str(err)
+    return False

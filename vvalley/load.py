@@ -7,7 +7,7 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from .csvfile import LINE_COLUMN, TableError, read_table
+from .csvfile import HEADER_LINE, LINE_COLUMN, TableError, read_table
 from .model import Chain
 from .problems import DataError, Problem, choices_hint, quoted
 from .schema import (ACTOR_KINDS, CONFIDENCE, EDGE_COLUMNS, EDGES_FILE, ID_PATTERN, KINDS, LAYERS,
@@ -68,6 +68,8 @@ class _Checker:
 
     def add(self, rows: pd.DataFrame, column: str, code: str, found, expected) -> None:
         """One problem per row of `rows`; found/expected may be callables of the row."""
+        if rows.empty:  # the usual case: no row is at fault, nothing to format
+            return
         for row in rows.to_dict("records"):
             self.problems.append(Problem(
                 self.label, int(row[LINE_COLUMN]), column, code,
@@ -75,12 +77,21 @@ class _Checker:
                 expected(row) if callable(expected) else expected))
 
     def required_columns(self, columns) -> set[str]:
-        """Report required columns the header lacks; return the names present."""
+        """Report required columns the header lacks; return the names present.
+
+        A known column typed in another case ('ID', 'Kind') is that column.
+        """
+        known = {c.name for c in columns}
+        rename = {c: c.lower() for c in self.frame.columns
+                  if c != LINE_COLUMN and c not in known and c.lower() in known and c.lower() not in self.frame}
+        if rename and len(set(rename.values())) == len(rename):
+            self.frame.columns = [rename.get(c, c) for c in self.frame.columns]
         present = set(self.frame.columns)
         header = ", ".join(c for c in self.frame.columns if c != LINE_COLUMN)
+        line = int(self.frame.attrs.get(HEADER_LINE, 1))
         for column in columns:
             if column.required and column.name not in present:
-                self.problems.append(Problem(self.label, 1, column.name, "missing-column",
+                self.problems.append(Problem(self.label, line, column.name, "missing-column",
                                              f"no column {column.name!r} in the header ({header})",
                                              f"a column named {column.name!r}: {column.description}"))
         return present
@@ -117,8 +128,8 @@ class _Checker:
             if column not in self.frame:
                 self.frame[column] = ""
             raw = self.frame[column]
-            # Excel may turn 2017 into "2017.0"; that is still a year.
-            numbers = pd.to_numeric(raw.str.replace(r"\.0+$", "", regex=True), errors="coerce")
+            # Excel may turn 2017 into "2017.0", a Chinese input method into "２０１７": still years.
+            numbers = pd.to_numeric(_nfkc(raw).str.replace(r"\.0+$", "", regex=True), errors="coerce")
             is_year = numbers.notna() & (numbers % 1 == 0) & numbers.between(YEAR_MIN, YEAR_MAX)
             self.add(self.frame[(raw != "") & ~is_year], column, "bad-year",
                      lambda r, c=column: f"found {quoted(r[c])}",
@@ -134,6 +145,11 @@ class _Checker:
         """Enum values typed as 'Enterprise' or 'a' in Excel mean the same thing."""
         values = self.frame[column]
         self.frame[column] = values.str.upper() if upper else values.str.lower()
+
+
+def _nfkc(values: pd.Series) -> pd.Series:
+    """Full-width digits and signs (２０１９, ０．５) as ASCII."""
+    return values.str.normalize("NFKC").str.strip()
 
 
 def _describe(column: str) -> str:
@@ -219,8 +235,8 @@ def _check_edges(frame: pd.DataFrame, label: str, nodes: pd.DataFrame | None,
                         f"{first_line.get(tuple(r[k] for k in key), '?')}",
               "each edge once (give a second period with other since/until years)")
 
-    needs_evidence = frame["relation"].map(lambda r: RELATIONS[r].needs_evidence if r in RELATIONS else False)
-    check.not_empty("evidence", needs_evidence.astype(bool),
+    needs_evidence = frame["relation"].isin([name for name, spec in RELATIONS.items() if spec.needs_evidence])
+    check.not_empty("evidence", needs_evidence,
                     "evidence for a fact about an enterprise or institute: a URL or document, with its date")
 
     if nodes is None:
@@ -233,17 +249,21 @@ def _check_edges(frame: pd.DataFrame, label: str, nodes: pd.DataFrame | None,
         check.add(frame[unknown], column, "unknown-node",
                   lambda r, c=column: f"{quoted(r[c])} is not an id in {NODES_FILE}",
                   lambda r, c=column: _node_hint(r[c], kinds.index))
-    both = known["source"] & known["target"] & relation_ok
+    # A node whose kind is unknown is reported once, in the nodes file, not again per edge.
+    typed = kinds.index[kinds.isin(KINDS)]
+    both = frame["source"].isin(typed) & frame["target"].isin(typed) & relation_ok
     _check_kinds(check, frame[both], kinds)
-    _check_hierarchy(check, frame[both & (frame["relation"] == "part_of")])
+    # A part_of self-loop is already reported as such, not again as a cycle.
+    _check_hierarchy(check, frame[both & (frame["relation"] == "part_of") & ~loops])
     return frame
 
 
 def _check_weight(check: _Checker) -> None:
     frame = check.frame
     raw = frame["weight"]
-    numbers = pd.to_numeric(raw, errors="coerce")
-    bad = (raw != "") & ~(numbers >= 0).fillna(False).astype(bool)
+    numbers = pd.to_numeric(_nfkc(raw), errors="coerce")
+    # inf would pass "≥ 0" and then be written as Infinity, which is not JSON.
+    bad = (raw != "") & ~((numbers >= 0) & (numbers < float("inf"))).fillna(False).astype(bool)
     check.add(frame[bad], "weight", "bad-number", lambda r: f"found {quoted(r['weight'])}",
               "a number ≥ 0 (e.g. 0.35 for a 35% share), or empty for 1")
     frame["weight"] = numbers.where(~bad & (raw != ""), 1.0).astype(float)
@@ -259,14 +279,18 @@ def _node_hint(value: str, ids: pd.Index) -> str:
 def _check_kinds(check: _Checker, edges: pd.DataFrame, kinds: pd.Series) -> None:
     if edges.empty:
         return
-    source_kind = edges["source"].map(kinds)
-    target_kind = edges["target"].map(kinds)
-    allowed_source = edges["relation"].map(lambda r: RELATIONS[r].sources)
-    allowed_target = edges["relation"].map(lambda r: RELATIONS[r].targets)
-    ok = [s in a and t in b for s, t, a, b in zip(source_kind, target_kind, allowed_source, allowed_target)]
-    ok = pd.Series(ok, index=edges.index)
-    # part_of stays within one hierarchy: segment → segment, region → region.
-    ok &= (edges["relation"] != "part_of") | (source_kind == target_kind)
+    source_kind = edges["source"].map(kinds).astype(str)
+    target_kind = edges["target"].map(kinds).astype(str)
+    ok = pd.Series(False, index=edges.index)
+    relation = edges["relation"].astype(str)
+    for name, spec in RELATIONS.items():  # one vectorised test per relation, not per edge
+        this = relation == name
+        if not this.any():
+            continue
+        fits = source_kind.isin(spec.sources) & target_kind.isin(spec.targets)
+        if name == "part_of":  # part_of stays within one hierarchy: segment → segment, region → region
+            fits &= source_kind == target_kind
+        ok |= this & fits
     bad = edges.assign(_sk=source_kind, _tk=target_kind)[~ok]
     check.add(bad, "relation", "wrong-kinds",
               lambda r: f"{r['relation']} from {r['_sk']} {quoted(r['source'])} to {r['_tk']} {quoted(r['target'])}",
