@@ -20,6 +20,27 @@ class ExportFormat(str, Enum):
 
 
 @app.command()
+def report(data: DataDir = DEFAULT_DATA, region: RegionOpt = None, out: OutDir = DEFAULT_OUT,
+           as_of: AsOfOpt = None,
+           year: Annotated[int, typer.Option("--year", min=1800, max=2100,
+                                             help="Compare the region in this year ...")] = 2018,
+           vs: Annotated[int | None, typer.Option("--vs", min=1800, max=2100,
+                                                  help="... with this one (default: this year).")] = None,
+           no_years: Annotated[bool, typer.Option("--no-years", help="Leave the year comparison out.")] = False,
+           min_suppliers: Annotated[int, typer.Option("--min-suppliers", min=1,
+                                                      help="A segment with fewer of the region's firms is weak.")] = 2
+           ) -> None:
+    """Write report.md and report.html (self-contained, printable) for a briefing into the output folder."""
+    from ..report import write_report
+
+    chain = load_or_fail(data)
+    region = resolve_region_or_fail(chain, region)
+    for path in write_report(chain, out, region=region, as_of=as_of, min_suppliers=min_suppliers,
+                             years=None if no_years else (year, vs)):
+        echo(f"wrote {path}")
+
+
+@app.command()
 def export(data: DataDir = DEFAULT_DATA,
            fmt: Annotated[ExportFormat, typer.Option("--format", help="graphml or gexf (Gephi, Cytoscape), "
                                                      "json (networkx node-link), xlsx (nodes, edges, gaps, candidates).")]

@@ -1,0 +1,135 @@
+"""vvalley report: every gap kind present is listed; the HTML is well formed, self-contained and escaped."""
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from vvalley.cli import app
+from vvalley.gaps import KINDS, analyse
+from vvalley.load import load_chain
+from vvalley.report import render_report, report_data
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+WHATIF = FIXTURES / "analysis" / "whatif"
+HOSTILE = FIXTURES / "analysis" / "hostile"
+XIAOSHAN = "reg.cn.zj.hangzhou.xiaoshan"
+VOID = {"meta", "br", "rect", "img", "hr", "input", "link"}
+
+
+class Nesting(HTMLParser):
+    """Collects nesting errors: every non-void element closed, in order."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.errors, self.tags = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
+        else:
+            self.stack.pop()
+
+
+def parse(html: str) -> Nesting:
+    parser = Nesting()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+@pytest.fixture(scope="module")
+def whatif_chain():
+    return load_chain(WHATIF)
+
+
+def test_every_gap_kind_present_is_listed_in_both_formats(whatif_chain):
+    report = analyse(whatif_chain, XIAOSHAN)
+    markdown, html = render_report(whatif_chain, XIAOSHAN, years=(2018, 2024), gap_report=report)
+    present = {g.kind for g in report.gaps}
+    assert len(present) >= 5
+    for kind in KINDS:
+        count = sum(g.kind == kind for g in report.gaps)
+        assert f"## {KINDS[kind]} {kind} ({count})" in markdown
+        assert f'id="gaps-{kind}"' in html
+    for gap in report.gaps:
+        assert f"| {gap.severity} | {gap.subject} |" in markdown
+        assert gap.subject.replace(">", "&gt;") in html
+
+
+def test_html_is_well_formed_self_contained_and_links_the_maps(whatif_chain):
+    _, html = render_report(whatif_chain, XIAOSHAN, years=(2018, 2024))
+    parser = parse(html)
+    assert parser.errors == [] and parser.stack == []
+    assert html.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in html
+    assert not re.search(r"""(src|href|xlink:href)\s*=\s*["']?\s*(https?:)?//""", html)
+    assert not any(tag in ("script", "link", "img", "iframe") for tag, _ in parser.tags)
+    hrefs = [a["href"] for tag, a in parser.tags if tag == "a"]
+    assert "map.html" in hrefs and "map-full.html" in hrefs
+    assert all(h.startswith("#") or h.endswith(".html") for h in hrefs)
+    assert "@media print" in html
+
+
+def test_bar_chart_has_one_bar_per_segment_group(whatif_chain):
+    data = report_data(whatif_chain, XIAOSHAN, years=None)
+    assert [b["label"] for b in data["chart"]["bars"]] == ["Components (元器件)", "Devices (设备)", "Applications (应用)"]
+    _, html = render_report(whatif_chain, XIAOSHAN, years=None)
+    assert html.count('<rect class="bar"') == 3
+    assert "1/2 (50%)" in html
+
+
+def test_year_comparison_uses_the_given_years_and_can_be_left_out(whatif_chain):
+    markdown, html = render_report(whatif_chain, XIAOSHAN, years=(2018, 2024))
+    assert "## 2018 vs 2024" in markdown and "left: OldLens (老镜头)" in markdown
+    assert "<h2>2018 vs 2024</h2>" in html
+    markdown, html = render_report(whatif_chain, XIAOSHAN, years=(2010, 2018))
+    assert "## 2010 vs 2018" in markdown
+    markdown, html = render_report(whatif_chain, XIAOSHAN, years=None)
+    assert " vs " not in markdown and 'id="years"' not in html
+
+
+def test_fill_candidates_are_listed(whatif_chain):
+    markdown, html = render_report(whatif_chain, XIAOSHAN, years=None)
+    assert "## 招商目标清单 Fill candidates" in markdown
+    # Image sensors are missing in Xiaoshan; SensorSH (same country) ranks above SensorJP.
+    rows = [line for line in markdown.splitlines() if line.startswith("| Image sensors")]
+    assert "SensorSH (上海传感)" in rows[0] and "SensorJP (日本传感)" in rows[1]
+    assert "ent.sensor_sh" in html
+
+
+def test_hostile_names_are_text():
+    chain = load_chain(HOSTILE)
+    markdown, html = render_report(chain, XIAOSHAN, years=None)
+    assert "<script" not in html and "&lt;script&gt;" in html
+    assert parse(html).errors == []
+    # Escaped for Markdown renderers that allow inline HTML: \<script> shows as text.
+    assert "\\<script>" in markdown and not re.search(r"(?<!\\)<script", markdown)
+
+
+def test_same_data_same_report(whatif_chain):
+    assert render_report(whatif_chain, XIAOSHAN, years=(2018, 2024)) == \
+        render_report(whatif_chain, XIAOSHAN, years=(2018, 2024))
+
+
+def test_cli_report_writes_both_files(tmp_path):
+    result = CliRunner().invoke(app, ["report", "--data", str(WHATIF), "--out", str(tmp_path),
+                                      "--year", "2018", "--vs", "2024"])
+    assert result.exit_code == 0, result.output
+    assert f"wrote {tmp_path / 'report.md'}" in result.output
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "2018 vs 2024" in html
+    unknown = CliRunner().invoke(app, ["report", "--data", str(WHATIF), "--region", "Xiaosan",
+                                       "--out", str(tmp_path)])
+    assert unknown.exit_code == 2 and "close matches" in unknown.output
