@@ -45,7 +45,7 @@ def template_columns(chain, template: list[str]) -> dict[str, list[tuple[str, in
     A segment whose parent sits in another layer starts its own tree in its own column.
     """
     drawn = set(template)
-    file_order = {node_id: i for i, node_id in enumerate(chain.nodes.index)}
+    file_order = dict(zip(template, chain.nodes.index.get_indexer(template).tolist()))
     kinds, layers = chain.nodes["kind"], chain.nodes["layer"]
     column_of = {}
     for node_id in template:

@@ -112,8 +112,11 @@ class _Context:
 
     def __init__(self, chain, report, selection: Selection, region_label: str):
         self.chain, self.report, self.selection, self.region_label = chain, report, selection, region_label
-        nodes = chain.nodes
-        self.kind = nodes["kind"].astype(str)
+        drawn = [*selection.template, *selection.actors, *selection.regions]
+        # Plain dicts for the drawn nodes: a pandas lookup per node and attribute costs more than the whole page.
+        self.rows: dict[str, dict] = chain.nodes.loc[drawn].astype({"kind": str}).to_dict("index")
+        self.kind = {node_id: row["kind"] for node_id, row in self.rows.items()}
+        self.kind.update((f, "focus_area") for f in chain.ids("focus_area"))
         self.segments = {s["id"]: s for s in report.segments}
         self.links = {(link["source"], link["target"]): link for link in report.links}
         self.min_firms = getattr(report, "min_suppliers", None)
@@ -146,21 +149,28 @@ class _Context:
         return layout.place(columns, heights, beside)
 
     # ---- nodes ---------------------------------------------------------------------------
+    def row(self, node_id: str) -> dict:
+        if node_id not in self.rows:
+            self.rows[node_id] = self.chain.nodes.loc[node_id].to_dict()
+        return self.rows[node_id]
+
     def label_line(self, node_id: str) -> str:
         """'中文 English' on one line (for lists)."""
-        name, name_zh = self.chain.nodes.at[node_id, "name"], self.chain.nodes.at[node_id, "name_zh"]
+        row = self.row(node_id)
+        name, name_zh = row["name"], row["name_zh"]
         return f"{name_zh} {name}" if name_zh and name_zh != name else str(name)
 
     def label(self, node_id: str) -> str:
         """'中文\\nEnglish' (drawn on two lines)."""
-        name, name_zh = self.chain.nodes.at[node_id, "name"], self.chain.nodes.at[node_id, "name_zh"]
+        row = self.row(node_id)
+        name, name_zh = row["name"], row["name_zh"]
         return f"{name_zh}\n{name}" if name_zh and name_zh != name else str(name)
 
     def node(self, node_id: str, position: tuple[int, int]) -> dict:
         if node_id in self.groups:
             return self.group_node(self.groups[node_id], position)
         kind = self.kind[node_id]
-        row = self.chain.nodes.loc[node_id]
+        row = self.row(node_id)
         base = {"id": node_id, "kind": kind, "name": str(row["name"]), "name_zh": str(row["name_zh"]),
                 "x": position[0], "y": position[1], "label": self.label(node_id),
                 "focus": self.focus_of.get(node_id, []), "status": None,
@@ -213,7 +223,7 @@ class _Context:
 
     def tooltip(self, node_id: str, node: dict) -> str:
         """The facts of a node and where they come from, as plain text (vis shows it with innerText)."""
-        row = self.chain.nodes.loc[node_id]
+        row = self.row(node_id)
         kind = node["kind"]
         lines = [self.label_line(node_id), f"{node_id} · {kind.replace('_', ' ')}"
                  + (f" · {row['layer']}" if row["layer"] else "")]
@@ -298,7 +308,7 @@ class _Context:
         return out
 
     def _name(self, node_id: str) -> str:
-        return self.label_line(node_id) if node_id in self.chain.nodes.index else node_id
+        return self.label_line(node_id) if node_id in self.rows or node_id in self.chain.nodes.index else node_id
 
     def _focus_membership(self) -> dict[str, list[str]]:
         """For the focus-area filter: the focus areas each drawn node belongs to.
@@ -314,7 +324,7 @@ class _Context:
         for segment, areas in direct.items():
             for related in [*self.chain.ancestors(segment), *self.chain.descendants(segment)]:
                 member.setdefault(related, set()).update(areas)
-        for focus in self.kind.index[self.kind == "focus_area"]:
+        for focus in self.chain.ids("focus_area"):
             member.setdefault(focus, set()).add(focus)
         for node_id, anchor in self.selection.anchor.items():
             if anchor in member:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..coverage import isin
 from ..schema import ACTOR_KINDS
 from .layout import OTHER, template_columns
 
@@ -70,7 +71,7 @@ def select(chain, region: str, view: str = "chain", focus: str | None = None, de
 def _edges_among(chain, drawn: set[str], relations) -> pd.DataFrame:
     """Edges of `relations` whose two ends are drawn; one per (source, target, relation), sorted."""
     edges = chain.edges
-    edges = edges[edges["relation"].isin(relations) & edges["source"].isin(drawn) & edges["target"].isin(drawn)]
+    edges = edges[edges["relation"].isin(relations) & isin(edges["source"], drawn) & isin(edges["target"], drawn)]
     edges = edges[EDGE_COLUMNS].astype({"relation": str})
     edges = edges.sort_values(["relation", "source", "target", "since"], na_position="first", kind="stable")
     return edges.drop_duplicates(["source", "target", "relation"]).reset_index(drop=True)
@@ -85,7 +86,7 @@ def _anchors(chain, actors: list[str], columns) -> dict[str, str]:
     """Each actor's place: beside the first (in reading order) drawn segment it operates in or researches."""
     order = _order(columns)
     ties = chain.edges[chain.edges["relation"].isin(tuple(ANCHOR_RELATIONS.values()))
-                       & chain.edges["source"].isin(actors)]
+                       & isin(chain.edges["source"], actors)]
     ranked = ties.assign(rank=ties["target"].map(order)).dropna(subset=["rank"])
     first = ranked.sort_values(["source", "rank"]).drop_duplicates("source")
     found = dict(zip(first["source"], first["target"]))
@@ -103,10 +104,10 @@ def _groups(chain, actors: list[str], template: set[str]) -> list[dict]:
     for kind, relation in ANCHOR_RELATIONS.items():
         table = chain.relation(relation)
         members = actor_kinds.index[actor_kinds == kind]
-        table = table[table["source"].isin(members) & table["target"].isin(template)]
+        table = table[isin(table["source"], members) & isin(table["target"], template)]
         ties.append(pd.DataFrame({"actor": table["source"], "anchor": table["target"], "kind": kind}))
     ties = pd.concat(ties, ignore_index=True).drop_duplicates(["actor", "anchor"])
-    loose = actor_kinds[~actor_kinds.index.isin(ties["actor"])]
+    loose = actor_kinds[~isin(actor_kinds.index.to_series(), ties["actor"])]
     ties = pd.concat([ties, pd.DataFrame({"actor": loose.index, "anchor": OTHER, "kind": loose.values})],
                      ignore_index=True)
     ties["name"] = ties["actor"].map(chain.nodes["name"])
@@ -124,7 +125,7 @@ def _ego(chain, focus: str, depth: int, max_nodes: int) -> Selection:
     distance = {focus: 0}
     frontier = {focus}
     for step in range(1, max(depth, 0) + 1):
-        reached = set(edges["target"][edges["source"].isin(frontier)]) | set(edges["source"][edges["target"].isin(frontier)])
+        reached = set(edges["target"][isin(edges["source"], frontier)]) | set(edges["source"][isin(edges["target"], frontier)])
         frontier = reached - distance.keys()
         if not frontier:
             break
@@ -136,11 +137,11 @@ def _ego(chain, focus: str, depth: int, max_nodes: int) -> Selection:
                      f"(the nearest {max_nodes} are).")
         distance = {n: distance[n] for n in kept}
     kinds = chain.nodes["kind"].astype(str).loc[list(distance)]
-    template = [n for n in chain.nodes.index if n in distance and kinds.at[n] in TEMPLATE_KINDS]
+    template = list(kinds.index[kinds.isin(TEMPLATE_KINDS)])
     actors = sorted(kinds.index[kinds.isin(ACTOR_KINDS)])
     regions = sorted(kinds.index[kinds == "region"])
     columns = template_columns(chain, template)
     selection = Selection("ego", template, actors, regions, columns=columns, focus=focus, notes=notes)
     selection.anchor = _anchors(chain, actors, columns)
-    selection.edges = _edges_among(chain, set(distance), tuple(chain.edges["relation"].astype(str).unique()))
+    selection.edges = _edges_among(chain, set(distance), tuple(chain.edges["relation"].cat.categories))
     return selection
