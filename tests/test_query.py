@@ -101,6 +101,7 @@ def test_cli_segment_markdown_and_table():
     assert md.exit_code == 0, md.output
     assert "## Enterprises elsewhere" in md.output
     assert "| ent.sensorjp | SensorJP (传感日本) | seg.chips.cis | reg.jp | reg.jp |" in md.output
+    assert "## Gaps on it" in md.output and "| missing_segment | seg.chips.cis |" in md.output
     table = run("query", "segment", "seg.chips")
     assert table.exit_code == 0 and "Institutes researching it" in table.output
 

@@ -61,7 +61,7 @@ def node_info(chain, node_id: str) -> dict:
 
 # ---- segment ----------------------------------------------------------------------------
 
-def segment_info(chain, segment_id: str, region: str) -> dict:
+def segment_info(chain, segment_id: str, region: str, gap_report=None) -> dict:
     """A segment seen from a region: who is in it here and elsewhere, what feeds it, who researches it.
 
     The segment counts with every segment below it (a group such as seg.chips covers its
@@ -71,16 +71,22 @@ def segment_info(chain, segment_id: str, region: str) -> dict:
       regions (its located_in regions), countries}; local ones sit in the region or below it;
     - upstream / downstream: leaf segments joined to this scope by feeds (read through the
       hierarchy, as the gap engine reads them), each with `local_firms` (the region's firms in it);
-    - institutes: {id, …, researches (targets in scope), local (bool), regions}.
+    - institutes: {id, …, researches (targets in scope), local (bool), regions};
+    - gaps (only with `gap_report`, the region's): {kind, subject, side, severity, reason} of the
+      gaps on this scope (a link counts when either end is in it).
     """
     scope = chain.descendants(segment_id)
     local_actors = set(chain.region_actors(region))
+    operates = chain.relation("operates_in")
+    operates = operates[operates["target"].isin(scope)]
+    researches = chain.relation("researches")
+    researches = researches[researches["target"].isin(scope)]
     located = chain.actor_regions()
+    # Only the actors of this segment: a national table has a million others.
+    located = located[located["actor"].isin(operates["source"]) | located["actor"].isin(researches["source"])]
     regions_of = located.groupby("actor")["region"].agg(lambda s: sorted(set(s))).to_dict()
     countries_of = located.groupby("actor")["country"].agg(lambda s: sorted(set(s))).to_dict()
 
-    operates = chain.relation("operates_in")
-    operates = operates[operates["target"].isin(scope)]
     firms = operates.groupby("source")["target"].agg(lambda s: sorted(set(s))).to_dict()
     local_firms, outside_firms = [], []
     for firm in sorted(firms):
@@ -99,21 +105,24 @@ def segment_info(chain, segment_id: str, region: str) -> dict:
         return [{**_ref(chain, s), "layer": str(chain.nodes.at[s, "layer"]) or None,
                  "local_firms": firms_here.get(s, 0)} for s in sorted(set(ids))]
 
-    researches = chain.relation("researches")
-    researches = researches[researches["target"].isin(scope)]
     by_institute = researches.groupby("source")["target"].agg(lambda s: sorted(set(s))).to_dict()
     institutes = [{**_ref(chain, i), "researches": by_institute[i], "local": i in local_actors,
                    "regions": regions_of.get(i, [])} for i in sorted(by_institute)]
     # Local institutes first: they are the region's own innovation engine.
     institutes.sort(key=lambda i: (not i["local"], i["id"]))
     parent = chain.parent.get(segment_id)
+    extra = {}
+    if gap_report is not None:
+        inside = set(scope)
+        extra["gaps"] = [{"kind": g.kind, "subject": g.subject, "side": g.side, "severity": g.severity,
+                          "reason": g.reason} for g in gap_report.gaps if inside & set(g.subject.split("->"))]
     return {"segment": _ref(chain, segment_id), "region": _ref(chain, region),
             "layer": str(chain.nodes.at[segment_id, "layer"]) or None,
             "parent": _ref(chain, parent) if parent else None,
             "children": [_ref(chain, c) for c in chain.children.get(segment_id, [])],
             "local_firms": local_firms, "outside_firms": outside_firms,
             "upstream": linked(upstream), "downstream": linked(downstream),
-            "institutes": institutes}
+            "institutes": institutes, **extra}
 
 
 # ---- paths --------------------------------------------------------------------------------

@@ -59,8 +59,9 @@ def segment_sections(info: dict) -> list[Section]:
                           for i in info["institutes"]])
     sections = [head, local, outside, upstream, downstream, institutes]
     if info.get("gaps") is not None:
-        sections.append(Section("Gaps on it", ["kind", "subject", "severity", "reason"],
-                                [[g["kind"], g["subject"], g["severity"], g["reason"]] for g in info["gaps"]]))
+        sections.append(Section("Gaps on it", ["severity", "kind", "subject", "reason"],
+                                [[g["severity"], g["kind"] + (f" ({g['side']})" if g["side"] else ""),
+                                  g["subject"], g["reason"]] for g in info["gaps"]]))
     return sections
 
 

@@ -77,14 +77,13 @@ def cut_off(chain: Chain, region: str, cut_regions: list[str], mode: str = "all"
     drop |= (edges["relation"] == "located_in") & edges["source"].isin(partly) & edges["target"].isin(cut_area)
     new = _without(chain, drop, drop_nodes=doomed)
 
+    touched_sites = sites.loc[sites["source"].isin(touched), ["source", "target"]].assign(cut=in_cut)
+    cut_sites = touched_sites[touched_sites["cut"]].groupby("source")["target"].agg(sorted).to_dict()
+    kept_sites = touched_sites[~touched_sites["cut"]].groupby("source")["target"].agg(sorted).to_dict()
+
     def describe(ids) -> list[dict]:
-        out = []
-        for firm in sorted(ids):
-            where = sites.loc[sites["source"] == firm]
-            cut = where["target"].isin(cut_area)
-            out.append({"id": firm, "label": chain.label(firm), "sites_cut": sorted(where.loc[cut, "target"]),
-                        "sites_kept": sorted(where.loc[~cut, "target"]) if firm in partly else []})
-        return out
+        return [{"id": firm, "label": chain.label(firm), "sites_cut": cut_sites.get(firm, []),
+                 "sites_kept": kept_sites.get(firm, []) if firm in partly else []} for firm in sorted(ids)]
 
     return new, {"cut_off": describe(doomed), "partly_cut": describe(partly)}
 

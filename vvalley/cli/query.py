@@ -37,13 +37,14 @@ def node(node_id: NodeArg, data: DataDir = DEFAULT_DATA, as_of: AsOfOpt = None,
 def segment(segment_id: NodeArg, data: DataDir = DEFAULT_DATA, region: RegionOpt = None, as_of: AsOfOpt = None,
             fmt: FormatOpt = OutputFormat.table) -> None:
     """A segment seen from the region: its enterprises here and elsewhere, up- and downstream, institutes."""
+    from ..gaps import analyse
     from ..query import segment_info
     from ..views import segment_sections
 
     chain = _chain(data, as_of)
     segment_id = resolve_or_fail(chain, segment_id, kinds=("segment",))
     region = resolve_region_or_fail(chain, region)
-    info = segment_info(chain, segment_id, region)
+    info = segment_info(chain, segment_id, region, gap_report=analyse(chain, region, top=0))
     show(info, segment_sections(info), fmt, f"{info['segment']['label']} in {info['region']['label']}")
 
 
