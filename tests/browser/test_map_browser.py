@@ -45,6 +45,8 @@ def test_page_loads_offline_with_no_error(map_page, maps):
     page = map_page.open(maps["hostile-full"])
     assert page.locator("#vv-map canvas").count() == 1
     assert page.evaluate("document.querySelectorAll('script[src], link, img, iframe').length") == 0
+    # The page's own CSS applied (a mangled declaration would silently fall back to the default font).
+    assert "Noto Sans CJK SC" in page.evaluate("getComputedStyle(document.body).fontFamily")
     assert map_page.errors == []
 
 

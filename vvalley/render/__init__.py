@@ -55,8 +55,8 @@ def _summary(report) -> list[str]:
     lines = [f"Leaf segments covered 已覆盖环节: {summary.get('covered', 0)} / {summary.get('segments', 0)}"
              f" ({summary.get('coverage', 0.0):.0%})"]
     kinds = summary.get("gaps_by_kind", {})
-    if kinds:
-        lines.append("Gaps 缺口: " + ", ".join(f"{GAP_KINDS_ZH.get(k, k)} {n}" for k, n in kinds.items() if n))
+    counted = ", ".join(f"{GAP_KINDS_ZH.get(k, k)} {n}" for k, n in kinds.items() if n)
+    lines.append(f"Gaps 缺口: {counted or 'none 无'}")
     for focus in summary.get("focus_areas", []):
         lines.append(f"{focus.get('name', focus['id'])}: {focus.get('coverage', 0.0):.0%} covered")
     return lines

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from ..schema import LAYERS
@@ -26,7 +27,7 @@ ROW_FOCUS = 170       # a focus area: a big hexagon with three label lines
 MAX_HEIGHT = 1500     # a column taller than this is cut into sub-columns
 ACTOR_DX, ACTOR_DY = 190, 62
 ACTOR_OFFSET = 170    # actors start this far right of their segment
-GRID_COLUMNS = 4      # actors beside one segment, per row
+GRID_COLUMNS = 4      # actors beside one segment, per row (at least)
 OTHER = "~other"      # a row with no node of its own: the block of actors that have no segment
 
 
@@ -115,12 +116,13 @@ def place(columns: dict[str, list[tuple[str, int]]], heights: dict[str, int],
             continue
         slots = []
         for node_id, depth in rows:
-            grid_rows = -(-len(beside.get(node_id, ())) // GRID_COLUMNS)
+            grid_rows = -(-len(beside.get(node_id, ())) // grid_columns(len(beside.get(node_id, ()))))
             slots.append((node_id, depth, max(heights.get(node_id, ROW_LEAF), grid_rows * ACTOR_DY + 24)))
         zh, en = COLUMN_TITLES[column]
         for i, part in enumerate(_split(slots)):
             max_depth = max(depth for _, depth, _ in part)
-            widest_grid = max((min(len(beside.get(node_id, ())), GRID_COLUMNS) for node_id, _, _ in part), default=0)
+            widest_grid = max((min(len(beside.get(node_id, ())), grid_columns(len(beside.get(node_id, ()))))
+                               for node_id, _, _ in part), default=0)
             height = sum(slot for _, _, slot in part)
             y = -height // 2
             for node_id, depth, slot in part:
@@ -128,15 +130,22 @@ def place(columns: dict[str, list[tuple[str, int]]], heights: dict[str, int],
                 node_y = y + min(slot, ROW_LEAF) // 2
                 if node_id != OTHER:
                     placed.positions[node_id] = (node_x, node_y)
-                for k, other in enumerate(beside.get(node_id, ())):
-                    placed.positions[other] = (node_x + ACTOR_OFFSET + (k % GRID_COLUMNS) * ACTOR_DX,
-                                               node_y + (k // GRID_COLUMNS) * ACTOR_DY)
+                block = beside.get(node_id, ())
+                across = grid_columns(len(block))
+                for k, other in enumerate(block):
+                    placed.positions[other] = (node_x + ACTOR_OFFSET + (k % across) * ACTOR_DX,
+                                               node_y + (k // across) * ACTOR_DY)
                 y += slot
             if i == 0:
                 placed.headers.append({"x": x, "y": -height // 2 - 70, "text_zh": zh, "text": en})
             grid_width = ACTOR_OFFSET + widest_grid * ACTOR_DX if widest_grid else 0
             x += max_depth * INDENT + max(NODE_WIDTH, grid_width) + COLUMN_GAP
     return placed
+
+
+def grid_columns(n: int) -> int:
+    """Actors per row beside one node: GRID_COLUMNS, or more for a big block so it stays about square."""
+    return max(GRID_COLUMNS, math.ceil(math.sqrt(n * ACTOR_DY / ACTOR_DX)))
 
 
 def _split(slots: list[tuple[str, int, int]]) -> list[list[tuple[str, int, int]]]:

@@ -10,8 +10,6 @@ from ..schema import CONFIDENCE_MEANING, RELATIONS
 from . import layout
 from .views import Selection
 
-FONT = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "Source Han Sans SC", sans-serif'
-
 SEGMENT_STATUS = {
     # status: (fill, border, dashed border, 中文, meaning)
     "covered": ("#c8e6c9", "#2e7d32", False, "已覆盖", "enough enterprises of the region operate in it"),
@@ -72,7 +70,6 @@ def map_data(chain, report, selection: Selection, region_label: str) -> dict:
         "kinds": [{"id": k, "label": KIND_LABELS[k]} for k in kinds],
         "focus_areas": [{"id": f, "label": ctx.label_line(f)} for f in selection.template
                         if ctx.kind[f] == "focus_area"],
-        "font": FONT,
         "notes": selection.notes,
     }
 
@@ -104,7 +101,7 @@ def legend(view: str) -> dict:
             color, dashes, width, _ = RELATION_STYLE[relation]
             links.append({"color": color, "dashed": bool(dashes), "width": width, "text": relation})
     return {"segments": segments, "links": links, "actors": actors,
-            "size": "Segment size: enterprises of the region in it 圆点大小：本地区企业数"}
+            "size": "Dot size: enterprises of the region in the segment (largest = most) 圆点大小：本地区企业数"}
 
 
 class _Context:
@@ -128,6 +125,10 @@ class _Context:
             if gap.subject not in gap.nodes:
                 self.gaps_of[gap.subject].append(gap)
         self.groups = {g["id"]: g for g in selection.groups}
+        # Sizes are relative to the biggest, so a national data set draws as well as a district.
+        leaves = [s["firms"] for s in report.segments if s["id"] not in chain.children]
+        self.most_firms = max(leaves, default=1) or 1
+        self.biggest_group = max((g["count"] for g in selection.groups), default=1)
         coverage = report.summary.get("focus_areas", [])
         self.focus_coverage = {f["id"]: f.get("coverage") for f in coverage}
         self.focus_of = self._focus_membership()
@@ -203,7 +204,7 @@ class _Context:
         if node_id in self.chain.children:
             style.update(shape="box", margin=10, font={"size": 17, "color": "#263238", "bold": True})
         else:
-            style.update(shape="dot", size=round(12 + 7 * math.sqrt(firms), 1) if firms else 12,
+            style.update(shape="dot", size=_size(firms, self.most_firms, 14, 48) if firms else 12,
                          font={"size": 15, "color": "#b71c1c" if status == "missing" else "#263238"})
         return style
 
@@ -217,7 +218,7 @@ class _Context:
         return {"id": group["id"], "kind": "group", "member_kind": kind, "name": f"{count} {what}",
                 "name_zh": "", "x": position[0], "y": position[1], "label": f"{count} {what}",
                 "focus": self.focus_of.get(anchor, []), "status": None, "gap": False, "count": count,
-                "shape": "dot", "size": round(10 + 4 * math.sqrt(count), 1), "borderWidth": 2,
+                "shape": "dot", "size": _size(count, self.biggest_group, 12, 40), "borderWidth": 2,
                 "color": _color(*GROUP_STYLE), "font": {"size": 13, "color": "#0d47a1"},
                 "title": f"{count} {what} of {self.region_label} in {where}\n{sample}{more}"}
 
@@ -330,6 +331,11 @@ class _Context:
             if anchor in member:
                 member[node_id] = member[anchor]
         return {node_id: sorted(areas) for node_id, areas in member.items()}
+
+
+def _size(n: int, most: int, smallest: float, largest: float) -> float:
+    """A dot's radius: its area grows with n, the largest n drawn gets `largest`."""
+    return round(smallest + (largest - smallest) * math.sqrt(min(n, most) / most), 1)
 
 
 def _color(fill: str, border: str) -> dict:
