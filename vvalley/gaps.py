@@ -120,7 +120,13 @@ def _check_kinds(kinds) -> tuple[str, ...]:
 
 
 def _fill_target(gap: Gap) -> str:
+    """The segment a fill candidate would operate in: the subject, or a link's upstream end."""
     return gap.subject.split("->")[0]
+
+
+def _hub(gap: Gap) -> str:
+    """The segment a gap's consequences flow down from: the subject, or a link's downstream end."""
+    return gap.subject.split("->")[-1]
 
 
 class _Context:
@@ -313,7 +319,7 @@ class _Context:
         focus_areas = []
         for focus in self.t.focus_areas:
             serving = self.t.focus_leaves(focus)
-            on_way = sum(1 for g in gaps if focus in self.t.reaches_focus[_fill_target(g)])
+            on_way = sum(1 for g in gaps if focus in self.t.reaches_focus[_hub(g)])
             share = sum(self.covered(s) for s in serving) / len(serving) if serving else 0.0
             focus_areas.append({"id": focus, "name": self.label(focus), "coverage": round(share, 4),
                                 "segments": len(serving), "covered": sum(self.covered(s) for s in serving),

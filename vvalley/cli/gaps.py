@@ -46,8 +46,8 @@ def gaps(
     if fmt is Format.json:
         echo(gaps_json(report).rstrip("\n"))
     elif fmt is Format.csv:
-        # The BOM is for files Excel opens; a terminal or pipe gets the plain text.
-        echo(gaps_csv(report).lstrip("\ufeff").rstrip("\r\n"))
+        # As written to a file: the BOM lets Excel read `vvalley gaps --format csv > gaps.csv` as UTF-8.
+        typer.echo(gaps_csv(report), nl=False)
     elif fmt is Format.md:
         labels = {n: chain.label(n) for n in (report.region, *(g.subject for g in report.gaps if "->" not in g.subject))}
         echo(gaps_markdown(report, labels).rstrip("\n"))
@@ -64,18 +64,20 @@ def _print_table(chain, report) -> None:
     s = report.summary
     title = (f"Gaps in {chain.label(report.region)}" + (f" as of {report.as_of}" if report.as_of else "")
              + f": {s['covered']} of {s['segments']} leaf segments covered ({s['coverage']:.0%})")
-    table = Table(title=Text(title), show_lines=False, expand=False)
-    table.add_column("sev", justify="right")
-    table.add_column("kind")
-    table.add_column("subject")
-    table.add_column("reason", ratio=3)
-    table.add_column("top candidate")
+    table = Table(title=Text(title), expand=True)
+    table.add_column("sev", justify="right", no_wrap=True)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("subject", ratio=2)
+    table.add_column("reason", ratio=4)
+    table.add_column("top candidate", ratio=2)
     for gap in report.gaps:
         subject = " → ".join(chain.label(p) for p in gap.subject.split("->"))
-        kind = f"{gap.kind} {KINDS[gap.kind]}" + (f" ({gap.side})" if gap.side else "")
+        kind = f"{gap.kind}\n{KINDS[gap.kind]}" + (f" {gap.side}" if gap.side else "")
         top = f"{chain.label(gap.candidates[0].id)} ({gap.candidates[0].score:.2f})" if gap.candidates else ""
         # Text(), not markup: names from the data are shown as they are.
-        table.add_row(str(gap.severity), Text(kind), Text(subject), Text(gap.reason), Text(top))
+        # The reason starts with the subject's name, already in its own column.
+        reason = gap.reason.split(": ", 1)[1] if ": " in gap.reason else gap.reason
+        table.add_row(str(gap.severity), Text(kind), Text(subject), Text(reason), Text(top))
     out = console()
     out.print(table)
     by_kind = ", ".join(f"{n} {k}" for k, n in s["gaps_by_kind"].items() if n)

@@ -1,0 +1,113 @@
+"""`vvalley gaps` through typer's CliRunner: exit codes and output."""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from vvalley.cli import app
+from vvalley.cli.gaps import KIND_NAMES
+from vvalley.gaps import KINDS
+
+FIXTURES = Path(__file__).parent / "fixtures" / "gaps"
+runner = CliRunner()
+
+
+def run(*args, width=200):
+    return runner.invoke(app, ["gaps", *args], env={"COLUMNS": str(width)})
+
+
+def test_kind_names_match_the_engine():
+    assert KIND_NAMES == tuple(KINDS)
+
+
+def test_table_by_default_with_summary():
+    result = run("--data", str(FIXTURES / "segments"), "--region", "萧山区")
+    assert result.exit_code == 0, result.output
+    assert "Gaps in Xiaoshan (萧山区): 4 of 5 leaf segments covered (80%)" in result.output
+    lines = result.output.splitlines()
+    row = next(i for i, line in enumerate(lines) if "missing_segment" in line)
+    assert "Image sensors (CIS) (图像传感器)" in lines[row] and "缺链" in lines[row + 1]
+    assert "no enterprise of Xiaoshan operates in it" in lines[row]
+    assert "Cisout (0.09)" in lines[row]
+
+
+def test_table_fits_a_narrow_terminal():
+    result = run("--data", str(FIXTURES / "segments"), "--region", "Xiaoshan", width=80)
+    assert result.exit_code == 0
+    assert max(len(line) for line in result.output.splitlines() if line.startswith(("┃", "│"))) <= 80
+    assert "Focus areas: Visual perception (视觉感知) 100% covered" in result.output
+
+
+def test_json_output_is_the_report():
+    result = run("--data", str(FIXTURES / "links"), "--region", "Xiaoshan", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["region"] == "reg.cn.zj.hz.xs"
+    assert {g["subject"] for g in data["gaps"] if g["kind"] == "unlinked"} == {"seg.b->seg.c", "seg.b->seg.d"}
+
+
+def test_kind_filter_repeats_and_top():
+    result = run("--data", str(FIXTURES / "candidates"), "--region", "Xiaoshan", "--format", "json",
+                 "--kind", "missing_segment", "--kind", "broken_link", "--top", "1")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert {g["kind"] for g in data["gaps"]} == {"missing_segment", "broken_link"}
+    assert all(len(g["candidates"]) <= 1 for g in data["gaps"])
+    assert data["gaps"][0]["candidates"][0]["id"] == "ent.cprov"
+
+
+def test_csv_output_opens_with_bom_and_header():
+    result = run("--data", str(FIXTURES / "candidates"), "--region", "Xiaoshan", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("\ufeffrank,severity,kind,kind_zh,")
+    rows = list(csv.DictReader(io.StringIO(result.output.lstrip("\ufeff"))))
+    assert rows and rows[0]["rank"] == "1"
+
+
+def test_markdown_output():
+    result = run("--data", str(FIXTURES / "foreign"), "--region", "Xiaoshan", "--format", "md")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("# Gaps in Xiaoshan (萧山区)")
+    assert "foreign_dependency 卡脖子" in result.output
+
+
+def test_as_of():
+    now = json.loads(run("--data", str(FIXTURES / "segments"), "--region", "Xiaoshan", "--format", "json").output)
+    then = json.loads(run("--data", str(FIXTURES / "segments"), "--region", "Xiaoshan", "--format", "json",
+                          "--as-of", "2018").output)
+    missing = lambda d: {g["subject"] for g in d["gaps"] if g["kind"] == "missing_segment"}  # noqa: E731
+    assert then["as_of"] == 2018 and missing(then) == {"seg.chips.cis", "seg.optics.lens"}
+    assert missing(now) == {"seg.chips.cis"}
+
+
+def test_unknown_region_exits_2_with_close_matches():
+    result = run("--data", str(FIXTURES / "segments"), "--region", "Xiaoshen")
+    assert result.exit_code == 2
+    assert "no region called 'Xiaoshen'" in result.output
+    assert "reg.cn.zj.hz.xs (Xiaoshan)" in result.output
+
+
+def test_unknown_kind_exits_2_and_lists_the_kinds():
+    result = run("--data", str(FIXTURES / "segments"), "--kind", "missing")
+    assert result.exit_code == 2
+    assert "unknown gap kind 'missing'" in result.output
+    for kind in KINDS:
+        assert kind in result.output
+
+
+def test_bad_data_exits_1():
+    result = run("--data", str(FIXTURES / "no-such-folder"))
+    assert result.exit_code == 1
+    assert "chain_nodes.csv" in result.output
+
+
+def test_names_from_the_data_are_not_markup(tmp_path):
+    for name in ("chain_nodes.csv", "chain_edges.csv"):
+        text = (FIXTURES / "segments" / name).read_text(encoding="utf-8")
+        (tmp_path / name).write_text(text.replace("Image sensors (CIS)", "[bold red]CIS[/]"), encoding="utf-8")
+    result = run("--data", str(tmp_path), "--region", "Xiaoshan")
+    assert result.exit_code == 0, result.output
+    assert "[bold red]CIS[/]" in result.output
