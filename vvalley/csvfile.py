@@ -16,7 +16,6 @@ from .problems import Problem, quoted
 
 # The row's first line number, under a name no header can hold (NUL bytes are rejected).
 LINE_COLUMN = "\x00line"
-HEADER_LINE = "header_line"  # frame.attrs key: the line of the header row (1 unless blank lines lead)
 # Above this size the C parser reads the file; below it (and whenever a value spans
 # lines) the csv module does, since it knows each record's first line.
 FAST_PARSE_BYTES = 8 * 1024 * 1024
@@ -30,6 +29,7 @@ class Table:
     header: list[str]
     encoding: str
     problems: list[Problem]  # rows that could not be read; the other rows still are
+    header_line: int = 1  # the header's line: 1 unless blank lines lead
 
 
 class TableError(Exception):
@@ -127,11 +127,11 @@ def _delimiter(first_line: str) -> str:
 
 def _parse(text: str, label: str, encoding: str, fast: bool) -> Table:
     delimiter = _delimiter(text.lstrip().split("\n", 1)[0])
-    frame, problems = (_parse_fast(text, delimiter) if fast else None), []
+    frame, problems, header_line = (_parse_fast(text, delimiter) if fast else None), [], 1
     if frame is None:
-        frame, problems = _parse_rows(text, label, delimiter)
+        frame, problems, header_line = _parse_rows(text, label, delimiter)
     header = [c for c in frame.columns if c != LINE_COLUMN]
-    return Table(frame, header, encoding, problems)
+    return Table(frame, header, encoding, problems, header_line)
 
 
 def _parse_fast(text: str, delimiter: str) -> pd.DataFrame | None:
@@ -151,12 +151,10 @@ def _parse_fast(text: str, delimiter: str) -> pd.DataFrame | None:
         frame[column] = values.str.strip()
     frame[LINE_COLUMN] = range(2, len(frame) + 2)
     keep = (frame.drop(columns=LINE_COLUMN) != "").any(axis=1)
-    frame = frame.loc[keep].reset_index(drop=True)
-    frame.attrs[HEADER_LINE] = 1
-    return frame
+    return frame.loc[keep].reset_index(drop=True)
 
 
-def _parse_rows(text: str, label: str, delimiter: str) -> tuple[pd.DataFrame, list[Problem]]:
+def _parse_rows(text: str, label: str, delimiter: str) -> tuple[pd.DataFrame, list[Problem], int]:
     records, problems = _records(text, label, delimiter)
     # The header is the first row with a value: Excel users sometimes leave a blank line on top.
     while records and not any(v.strip() for v in records[0][1]):
@@ -193,8 +191,7 @@ def _parse_rows(text: str, label: str, delimiter: str) -> tuple[pd.DataFrame, li
     frame[LINE_COLUMN] = lines
     # Excel leaves unnamed columns behind when cells right of the table were touched.
     frame = frame.drop(columns=[""], errors="ignore") if "" in header else frame
-    frame.attrs[HEADER_LINE] = header_line
-    return frame, problems
+    return frame, problems, header_line
 
 
 QUOTES_EXPECTED = ('quotes in pairs: a value with a comma, a quote or a line break is written "like, this", '

@@ -7,7 +7,7 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from .csvfile import HEADER_LINE, LINE_COLUMN, TableError, read_table
+from .csvfile import LINE_COLUMN, Table, TableError, read_table
 from .model import Chain
 from .problems import DataError, Problem, choices_hint, quoted
 from .schema import (ACTOR_KINDS, CONFIDENCE, EDGE_COLUMNS, EDGES_FILE, ID_PATTERN, KINDS, LAYERS,
@@ -48,14 +48,14 @@ def _label(data_dir: Path, name: str) -> str:
     return str(data_dir / name)
 
 
-def _read(path: Path, label: str, problems: list[Problem]) -> pd.DataFrame | None:
+def _read(path: Path, label: str, problems: list[Problem]) -> Table | None:
     try:
         table = read_table(path, label)
     except TableError as err:
         problems.extend(err.problems)
         return None
     problems.extend(table.problems)
-    return table.frame
+    return table
 
 
 # ---- shared checks ---------------------------------------------------------------------
@@ -63,8 +63,8 @@ def _read(path: Path, label: str, problems: list[Problem]) -> pd.DataFrame | Non
 class _Checker:
     """Column checks over one table; each adds a Problem per offending row."""
 
-    def __init__(self, frame: pd.DataFrame, label: str, problems: list[Problem]):
-        self.frame, self.label, self.problems = frame, label, problems
+    def __init__(self, frame: pd.DataFrame, label: str, problems: list[Problem], header_line: int = 1):
+        self.frame, self.label, self.problems, self.header_line = frame, label, problems, header_line
 
     def add(self, rows: pd.DataFrame, column: str, code: str, found, expected) -> None:
         """One problem per row of `rows`; found/expected may be callables of the row."""
@@ -88,10 +88,9 @@ class _Checker:
             self.frame.columns = [rename.get(c, c) for c in self.frame.columns]
         present = set(self.frame.columns)
         header = ", ".join(c for c in self.frame.columns if c != LINE_COLUMN)
-        line = int(self.frame.attrs.get(HEADER_LINE, 1))
         for column in columns:
             if column.required and column.name not in present:
-                self.problems.append(Problem(self.label, line, column.name, "missing-column",
+                self.problems.append(Problem(self.label, self.header_line, column.name, "missing-column",
                                              f"no column {column.name!r} in the header ({header})",
                                              f"a column named {column.name!r}: {column.description}"))
         return present
@@ -167,9 +166,9 @@ def _optional(frame: pd.DataFrame, columns) -> None:
 
 # ---- nodes ---------------------------------------------------------------------------------
 
-def _check_nodes(frame: pd.DataFrame, label: str, problems: list[Problem]) -> pd.DataFrame | None:
-    frame = frame.copy()
-    check = _Checker(frame, label, problems)
+def _check_nodes(table: Table, label: str, problems: list[Problem]) -> pd.DataFrame | None:
+    frame = table.frame.copy()
+    check = _Checker(frame, label, problems, table.header_line)
     present = check.required_columns(NODE_COLUMNS)
     _optional(frame, NODE_COLUMNS)
     if "id" in present:
@@ -205,10 +204,10 @@ def _check_nodes(frame: pd.DataFrame, label: str, problems: list[Problem]) -> pd
 
 # ---- edges ---------------------------------------------------------------------------------
 
-def _check_edges(frame: pd.DataFrame, label: str, nodes: pd.DataFrame | None,
+def _check_edges(table: Table, label: str, nodes: pd.DataFrame | None,
                  problems: list[Problem]) -> pd.DataFrame | None:
-    frame = frame.copy()
-    check = _Checker(frame, label, problems)
+    frame = table.frame.copy()
+    check = _Checker(frame, label, problems, table.header_line)
     present = check.required_columns(EDGE_COLUMNS)
     _optional(frame, EDGE_COLUMNS)
     if not {"source", "target", "relation"} <= present:

@@ -142,6 +142,8 @@ class Chain:
         """The id of the node called `text` (id, English or Chinese name, any case)."""
         text = text.strip()
         nodes = self.nodes if kinds is None else self.nodes[self.nodes["kind"].isin(kinds)]
+        if not text:  # "" would match every node without a Chinese name
+            raise LookupProblem(text, " or ".join(kinds) if kinds else "node", [])
         if text in nodes.index:
             return text
         folded = text.casefold()

@@ -10,13 +10,9 @@ from ._app import DEFAULT_DATA, DEFAULT_OUT, DataDir, OutDir, app, echo, fail_on
 @app.command()
 def validate(data: DataDir = DEFAULT_DATA) -> None:
     """Check the data files; print every problem with file, line and column (exit 1 if any)."""
-    from ..load import validate as validate_data
     from ..summary import counts
 
-    problems = validate_data(data)
-    if problems:
-        fail_on_problems(problems, data, "fix them and run validate again")
-    chain = load_or_fail(data)
+    chain = load_or_fail(data, "fix them and run validate again")  # reads the files once
     by_kind, by_relation = counts(chain)
     echo(f"{data}: OK, {len(chain.nodes)} nodes ({_join(by_kind)}), "
          f"{len(chain.edges)} edges ({_join(by_relation)}); no problems.")
