@@ -70,7 +70,7 @@ def removal(draw):
     return name, draw(st.sampled_from(local_firms(name))), draw(st.integers(1, 3))
 
 
-SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
