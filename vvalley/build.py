@@ -5,33 +5,56 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import networkx as nx
-
 from .load import load_chain
 from .model import Chain
 from .outputs import dumps_json, write_atomic
 
+MAP_FILES = (("map.html", "chain"), ("map-full.html", "full"))
+
 
 @dataclass
 class BuildResult:
-    """What a build wrote, and the counts it found."""
+    """What a build wrote, and what it found."""
 
     chain: Chain
+    gaps: object  # vvalley.gaps.GapReport
     written: list[Path] = field(default_factory=list)
 
 
 def graph_json(chain: Chain) -> str:
     """The chain as networkx node-link JSON."""
-    data = nx.node_link_data(chain.graph, edges="edges")
-    return dumps_json(data)
+    import networkx as nx
+
+    return dumps_json(nx.node_link_data(chain.graph, edges="edges"))
 
 
-def build(data_dir: Path, out_dir: Path) -> BuildResult:
-    """Load and validate the chain, then write graph.json (and the other outputs) to `out_dir`."""
+def render_outputs(chain: Chain, region: str | None = None) -> tuple[object, dict[str, str]]:
+    """The gap report and every output file's text, by file name (nothing written yet)."""
+    from .gaps import analyse
+    from .gaps_format import gaps_csv, gaps_json
+    from .regions import default_region
+    from .render import render_map
+    from .report import render_report
+
+    region = chain.resolve(region, kinds=("region",)) if region else default_region(chain)
+    report = analyse(chain, region)
+    outputs = {"graph.json": graph_json(chain), "gaps.json": gaps_json(report), "gaps.csv": gaps_csv(report)}
+    for name, view in MAP_FILES:
+        outputs[name] = render_map(chain, report, view=view)
+    markdown, html = render_report(chain, region, gap_report=report)
+    outputs["report.md"], outputs["report.html"] = markdown, html
+    return report, outputs
+
+
+def build(data_dir: Path | str, out_dir: Path | str, region: str | None = None) -> BuildResult:
+    """Load and validate the chain, analyse it, then write graph, gaps, maps and report to `out_dir`.
+
+    Everything is rendered in memory before the first file is written, so bad data or a failed
+    render leaves the output folder as it was; each file is replaced whole (write, then rename).
+    """
     chain = load_chain(data_dir)
-    # Render everything in memory first so a failure leaves no half-built folder.
-    outputs: dict[str, str | bytes] = {"graph.json": graph_json(chain)}
-    result = BuildResult(chain)
+    report, outputs = render_outputs(chain, region)
+    result = BuildResult(chain, report)
     for name, payload in outputs.items():
-        result.written.append(write_atomic(out_dir / name, payload))
+        result.written.append(write_atomic(Path(out_dir) / name, payload))
     return result

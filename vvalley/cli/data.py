@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ._app import DEFAULT_DATA, DEFAULT_OUT, DataDir, OutDir, app, echo, fail_on_problems, load_or_fail
+from ._app import (DEFAULT_DATA, DEFAULT_OUT, DataDir, OutDir, RegionOpt, app, console, echo, fail,
+                   fail_on_problems, load_or_fail)
 
 
 @app.command()
@@ -19,21 +20,25 @@ def validate(data: DataDir = DEFAULT_DATA) -> None:
 
 
 @app.command()
-def build(data: DataDir = DEFAULT_DATA, out: OutDir = DEFAULT_OUT) -> None:
+def build(data: DataDir = DEFAULT_DATA, out: OutDir = DEFAULT_OUT, region: RegionOpt = None) -> None:
     """Validate the data, then write the graph, gaps, maps and report into the output folder."""
     from ..build import build as run_build
+    from ..model import LookupProblem
     from ..problems import DataError
     from ..summary import counts
 
     try:
-        result = run_build(data, out)
+        result = run_build(data, out, region)
     except DataError as err:
         fail_on_problems(err.problems, data)
+    except LookupProblem as err:
+        fail(str(err))
     by_kind, by_relation = counts(result.chain)
-    table = _counts_table(by_kind, by_relation)
-    from ._app import console
-
-    console().print(table)
+    console().print(_counts_table(by_kind, by_relation))
+    summary = result.gaps.summary
+    kinds = ", ".join(f"{n} {kind}" for kind, n in summary["gaps_by_kind"].items() if n)
+    echo(f"{result.chain.label(result.gaps.region)}: {summary['covered']} of {summary['segments']} leaf "
+         f"segments covered ({summary['coverage']:.0%}); gaps: {kinds or 'none'}")
     for path in result.written:
         echo(f"wrote {path}")
 
