@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -55,6 +58,21 @@ def test_same_data_gives_the_same_bytes():
         first = render(view=view, **kwargs).encode("utf-8")
         again = render(view=view, **kwargs).encode("utf-8")
         assert first == again, view
+
+
+def test_same_bytes_whatever_the_hash_seed():
+    """Sets inside the renderer must not leak their (per-process) order into the page."""
+    script = ("import hashlib, sys; from vvalley.load import load_chain; from vvalley.gaps import analyse; "
+              "from vvalley.render import render_map; c = load_chain(sys.argv[1]); "
+              "r = analyse(c, 'reg.cn.zj.hangzhou.xiaoshan'); "
+              "print([hashlib.sha256(render_map(c, r, view=v, focus=f, depth=2, max_actors=m).encode()).hexdigest() "
+              "for v, f, m in [('chain', None, 2000), ('full', None, 2000), ('full', None, 1), "
+              "('ego', sys.argv[2], 2000), ('ego', 'reg.cn.zj.hangzhou.xiaoshan', 2000)]])")
+    bundled = (DATA / "chain_nodes.csv").exists()
+    folder, segment = (str(DATA), "seg.devices.security_cameras") if bundled else (str(FIXTURES / "valid"), "seg.devices.camera")
+    outputs = {subprocess.run([sys.executable, "-c", script, folder, segment], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3", "4")}
+    assert len(outputs) == 1, outputs
 
 
 def test_nothing_is_fetched_from_outside():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from ..coverage import isin
@@ -136,7 +137,9 @@ def _ego(chain, focus: str, depth: int, max_nodes: int) -> Selection:
         notes.append(f"{len(distance) - max_nodes} of {len(distance)} nodes within depth {depth} are not drawn "
                      f"(the nearest {max_nodes} are).")
         distance = {n: distance[n] for n in kept}
-    kinds = chain.nodes["kind"].astype(str).loc[list(distance)]
+    # Reached nodes come out of sets: put them back in data-file order so the page does not depend on hashing.
+    reached = chain.nodes.index[np.sort(chain.nodes.index.get_indexer(list(distance)))]
+    kinds = chain.nodes["kind"].astype(str).loc[reached]
     template = list(kinds.index[kinds.isin(TEMPLATE_KINDS)])
     actors = sorted(kinds.index[kinds.isin(ACTOR_KINDS)])
     regions = sorted(kinds.index[kinds == "region"])
