@@ -136,6 +136,9 @@ def _parse(text: str, label: str, encoding: str, fast: bool) -> Table:
 
 def _parse_fast(text: str, delimiter: str) -> pd.DataFrame | None:
     """The C parser for large files; None when line numbers could not be trusted."""
+    header = [h.strip() for h in next(csv.reader([text.split("\n", 1)[0]], delimiter=delimiter), [])]
+    if len(set(header)) != len(header) or "" in header:
+        return None  # pandas would rename a repeated column; the careful reader reports it
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
                             na_filter=False, skip_blank_lines=False, engine="c")
