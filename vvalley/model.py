@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import difflib
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -38,11 +39,21 @@ class Chain:
 
     # ---- time -------------------------------------------------------------------
     def at(self, year: int | None) -> "Chain":
-        """The chain as it was in `year`: nodes and edges whose since/until cover it."""
+        """The chain as it was in `year`: nodes and edges whose since/until cover it.
+
+        `None` means today: what has ended (an `until` before this calendar year) is left out,
+        what is planned (a `since` after it) is kept, and `as_of` stays None.
+        """
         if year is None:
-            return self
-        nodes = self.nodes[_covers(self.nodes, year)]
-        edges = self.edges[_covers(self.edges, year)]
+            this_year = datetime.date.today().year
+            keep_nodes = ~(self.nodes["until"] < this_year).fillna(False).astype(bool)
+            keep_edges = ~(self.edges["until"] < this_year).fillna(False).astype(bool)
+            if keep_nodes.all() and keep_edges.all():
+                return self
+        else:
+            keep_nodes, keep_edges = _covers(self.nodes, year), _covers(self.edges, year)
+        nodes = self.nodes[keep_nodes]
+        edges = self.edges[keep_edges]
         edges = edges[edges["source"].isin(nodes.index) & edges["target"].isin(nodes.index)]
         return Chain(nodes, edges.reset_index(drop=True), year,
                      self.extra_node_columns, self.extra_edge_columns)
