@@ -114,8 +114,11 @@ def test_resolve_unknown_names_close_matches(chain):
         chain.resolve("Xiaoshn", kinds=("region",))
     assert caught.value.suggestions == [f"{XIAOSHAN} (Xiaoshan)"]
     assert str(caught.value) == f"no region called 'Xiaoshn'; close matches: {XIAOSHAN} (Xiaoshan)"
+    # an administrative suffix may be left out: 萧山 for 萧山区, "Xiaoshan District" for Xiaoshan
+    assert chain.resolve("萧山", kinds=("region",)) == XIAOSHAN
+    assert chain.resolve("Xiaoshan District", kinds=("region",)) == XIAOSHAN
     with pytest.raises(LookupProblem) as caught:
-        chain.resolve("萧山", kinds=("region",))  # a part of the Chinese name
+        chain.resolve("萧", kinds=("region",))  # a part of the Chinese name
     assert caught.value.suggestions[0].startswith(XIAOSHAN)
     with pytest.raises(LookupProblem):
         chain.resolve("CamCo", kinds=("region",))  # exists, but not as a region

@@ -15,8 +15,11 @@ from .schema import ACTOR_KINDS
 class LookupProblem(LookupError):
     """A name or id that matches no node; `suggestions` lists the close ones."""
 
-    def __init__(self, text: str, what: str, suggestions: list[str]):
+    def __init__(self, text: str, what: str, suggestions: list[str], ambiguous: bool = False):
         self.text, self.what, self.suggestions = text, what, suggestions
+        if ambiguous:
+            super().__init__(f"{text!r} names several nodes: {', '.join(suggestions)}; give the id")
+            return
         hint = f"; close matches: {', '.join(suggestions)}" if suggestions else ""
         super().__init__(f"no {what} called {text!r}{hint}")
 
@@ -157,15 +160,24 @@ class Chain:
             raise LookupProblem(text, " or ".join(kinds) if kinds else "node", [])
         if text in nodes.index:
             return text
+        what = " or ".join(kinds) if kinds else "node"
         folded = text.casefold()
-        for column in ("name", "name_zh"):
-            hits = nodes.index[nodes[column].str.casefold() == folded]
-            if len(hits):
-                return str(sorted(hits)[0])
+        # Exact names first; then names without an administrative suffix, so that "Binjiang"
+        # finds "Binjiang District" and 萧山 finds 萧山区.
+        for bare in (False, True):
+            wanted = _bare_name(text) if bare else folded
+            hits = set()
+            for column in ("name", "name_zh"):
+                names = nodes[column].map(_bare_name) if bare else nodes[column].str.casefold()
+                hits |= set(nodes.index[names == wanted])
+            if len(hits) == 1:
+                return str(hits.pop())
+            if len(hits) > 1:
+                raise LookupProblem(text, what, [f"{h} ({nodes.at[h, 'name']})" for h in sorted(hits)][:5],
+                                    ambiguous=True)
         hits = nodes.index[nodes.index.str.casefold() == folded]
         if len(hits):
             return str(hits[0])
-        what = " or ".join(kinds) if kinds else "node"
         return _raise_unknown(text, what, nodes)
 
     # ---- graph -------------------------------------------------------------------------
@@ -182,6 +194,18 @@ class Chain:
         from .graph import template_graph
 
         return template_graph(self)
+
+
+ADMIN_SUFFIXES = (" district", " city", " province", " county", "区", "市", "省", "县")
+
+
+def _bare_name(name) -> str:
+    """A name folded and without a trailing administrative word ("Xiaoshan District" -> "xiaoshan")."""
+    folded = str(name).strip().casefold()
+    for suffix in ADMIN_SUFFIXES:
+        if folded.endswith(suffix) and len(folded) > len(suffix):
+            return folded[: -len(suffix)].strip()
+    return folded
 
 
 def _covers(table: pd.DataFrame, year: int) -> pd.Series:
