@@ -9,6 +9,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+# Bump when the generated data changes: the benchmark's cache is keyed by it.
+VERSION = 2
 NODE_COLUMNS = ["id", "kind", "name", "name_zh", "layer", "description", "since", "until", "evidence", "confidence"]
 EDGE_COLUMNS = ["source", "target", "relation", "since", "until", "evidence", "confidence", "weight"]
 

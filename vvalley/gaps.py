@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -102,8 +102,7 @@ def analyse(chain, region: str, as_of: int | None = None, min_suppliers: int = 2
     targets = sorted({_fill_target(g) for g in fill})
     ranked = _candidates.rank(chain, template, footing, targets, top)
     fill_ids = {id(g) for g in fill}
-    gaps = [Gap(g.kind, g.subject, g.severity, g.reason, g.nodes, g.components,
-                ranked[_fill_target(g)], g.side) if id(g) in fill_ids else g for g in gaps]
+    gaps = [replace(g, candidates=ranked[_fill_target(g)]) if id(g) in fill_ids else g for g in gaps]
     gaps.sort(key=lambda g: (-g.severity, g.subject, g.kind))
     return GapReport(region, as_of, gaps, ctx.segment_rows(), ctx.link_rows(), ctx.summary(gaps))
 
