@@ -4,6 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -105,3 +106,29 @@ def test_adding_a_firm_outside_the_region_changes_no_segment_gap():
     assert badness(analyse(base, XS))["seg.chips.cis"] == BADNESS["missing_segment"]
     local = with_firm(base, "ent.here", XS, "seg.chips.cis")
     assert badness(analyse(local, XS))["seg.chips.cis"] == BADNESS["weak_segment"]
+
+
+def _baseline():
+    import importlib.util
+
+    path = Path(__file__).parent.parent / "benchmarks" / "nx_baseline.py"
+    spec = importlib.util.spec_from_file_location("nx_baseline", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("name", [*NAMES, "research"])
+@pytest.mark.parametrize("min_suppliers", [1, 2, 3])
+def test_the_gap_set_agrees_with_a_plain_networkx_walk(name, min_suppliers):
+    # benchmarks/nx_baseline.py is written independently, straight off the definitions.
+    expected = _baseline().gap_set(chain(name), XS, min_suppliers)
+    report = analyse(chain(name), XS, min_suppliers=min_suppliers, top=0)
+    assert {(g.kind, g.subject, g.side) for g in report.gaps} == expected
+
+
+def test_the_bundled_data_agrees_with_a_plain_networkx_walk():
+    bundled = load_chain(Path(__file__).parent.parent / "data")
+    for region in ("reg.cn.zj.hangzhou.xiaoshan", "reg.cn.zj.hangzhou"):
+        report = analyse(bundled, region, top=0)
+        assert {(g.kind, g.subject, g.side) for g in report.gaps} == _baseline().gap_set(bundled.at(None), region)
