@@ -103,6 +103,8 @@ def test_markdown_has_summary_and_a_row_per_gap():
     assert "| missing_segment | 缺链 |" in text
     gap_rows = [line for line in text.splitlines() if line.startswith("| ") and line.split("|")[1].strip().isdigit()]
     assert len(gap_rows) == len(r.gaps)
+    named = gaps_markdown(r, {"seg.cis": "Image sensors", "seg.cam": "Cameras"})
+    assert "| Image sensors → Cameras |" in named and "-&gt;" not in named
 
 
 def test_markdown_escapes_table_breaking_text():

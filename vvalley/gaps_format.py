@@ -33,7 +33,8 @@ def gaps_csv(report: GapReport) -> str:
 
 
 def gaps_markdown(report: GapReport, labels: dict[str, str] | None = None) -> str:
-    """The summary and the gaps as Markdown tables (text escaped for table cells)."""
+    """The summary and the gaps as Markdown tables (text escaped for table cells); `labels` maps
+    node ids to display names (a link's ends are named one by one)."""
     s = report.summary
     lines = [f"# Gaps in {labels.get(report.region, report.region) if labels else report.region}"
              + (f" as of {report.as_of}" if report.as_of is not None else ""), "",
@@ -46,7 +47,7 @@ def gaps_markdown(report: GapReport, labels: dict[str, str] | None = None) -> st
     lines += ["", "| # | severity | kind | subject | reason | top candidates |", "|---:|---:|---|---|---|---|"]
     for rank, gap in enumerate(report.gaps, start=1):
         kind = f"{gap.kind} {KINDS[gap.kind]}" + (f" ({gap.side})" if gap.side else "")
-        subject = labels.get(gap.subject, gap.subject) if labels else gap.subject
+        subject = " → ".join((labels or {}).get(part, part) for part in gap.subject.split("->"))
         top = ", ".join(f"{c.id} ({c.score:.2f})" for c in gap.candidates[:3])
         lines.append(f"| {rank} | {gap.severity} | {kind} | {_cell(subject)} | {_cell(gap.reason)} | {_cell(top)} |")
     return "\n".join(lines) + "\n"

@@ -49,7 +49,7 @@ def gaps(
         # As written to a file: the BOM lets Excel read `vvalley gaps --format csv > gaps.csv` as UTF-8.
         typer.echo(gaps_csv(report), nl=False)
     elif fmt is Format.md:
-        labels = {n: chain.label(n) for n in (report.region, *(g.subject for g in report.gaps if "->" not in g.subject))}
+        labels = {n: chain.label(n) for n in {report.region, *(p for g in report.gaps for p in g.subject.split("->"))}}
         echo(gaps_markdown(report, labels).rstrip("\n"))
     else:
         _print_table(chain, report)
