@@ -196,8 +196,8 @@ class _Context:
             severity, comp = self.severity("weak_segment", leaf, self.relatedness(leaf))
             who = ", ".join(self.label(f) for f in firms[:3])
             reason = (f"{self.label(leaf)}: only {n} enterprise{'s' if n != 1 else ''} of {self.name} "
-                      f"({who}) operate{'s' if n == 1 else ''} in it, fewer than {self.min_suppliers}; "
-                      f"one leaving breaks it; {self._downstream_words(leaf)}")
+                      f"({who}) operate{'s' if n == 1 else ''} in it, fewer than {self.min_suppliers}"
+                      f"{'; if it leaves, the segment is gone' if n == 1 else ''}; {self._downstream_words(leaf)}")
             out.append(Gap("weak_segment", leaf, severity, reason, [leaf, *firms[:MAX_NODES]], comp))
         return out
 
