@@ -178,6 +178,13 @@ class Chain:
         hits = nodes.index[nodes.index.str.casefold() == folded]
         if len(hits):
             return str(hits[0])
+        # Last, a part of one name only: 先临三维 for 先临三维科技股份有限公司.
+        if len(folded) >= 2:
+            hits = set()
+            for column in ("name", "name_zh"):
+                hits |= set(nodes.index[nodes[column].str.casefold().str.contains(folded, regex=False)])
+            if len(hits) == 1:
+                return str(hits.pop())
         return _raise_unknown(text, what, nodes)
 
     # ---- graph -------------------------------------------------------------------------
