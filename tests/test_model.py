@@ -117,6 +117,10 @@ def test_resolve_unknown_names_close_matches(chain):
     # an administrative suffix may be left out: 萧山 for 萧山区, "Xiaoshan District" for Xiaoshan
     assert chain.resolve("萧山", kinds=("region",)) == XIAOSHAN
     assert chain.resolve("Xiaoshan District", kinds=("region",)) == XIAOSHAN
+    # a part of exactly one name is enough (short names of 股份有限公司 firms)
+    assert chain.resolve("摄像公") == "ent.camco"
+    with pytest.raises(LookupProblem):
+        chain.resolve("公司")  # part of several names: refused, not guessed
     with pytest.raises(LookupProblem) as caught:
         chain.resolve("萧", kinds=("region",))  # a part of the Chinese name
     assert caught.value.suggestions[0].startswith(XIAOSHAN)
