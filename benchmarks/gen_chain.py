@@ -31,8 +31,8 @@ def generate(out: Path, scale: float = 1.0, seed: int = 7) -> dict[str, int]:
     n_firms = max(200, int(1_000_000 * scale))
     n_inst = max(20, int(5_000 * scale))
 
-    seg_nodes, seg_edges, leaves, layer_of = _template(rng)
-    reg_nodes, reg_edges, districts, district_country, foreign_regions = _regions()
+    seg_nodes, seg_edges, leaves, _ = _template(rng)
+    reg_nodes, reg_edges, districts, foreign_regions = _regions()
 
     # Firms: district by a skewed weight (a few big clusters such as Xiaoshan), 3% abroad.
     weights = rng.lognormal(0, 1.0, len(districts))
@@ -217,7 +217,7 @@ def _regions():
             nodes.append([rid, "region", f"{country[4:].upper()} {k}", "", "", "", "", "", "", ""])
             edges.append([rid, country, "part_of"])
             foreign_regions.append(rid)
-    return nodes, edges, districts, None, foreign_regions
+    return nodes, edges, districts, foreign_regions
 
 
 def _predecessors(seg_edges, leaves):

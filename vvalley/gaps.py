@@ -5,8 +5,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
-import pandas as pd
-
 from . import candidates as _candidates
 from .candidates import Candidate
 from .coverage import Footing, Template, isin
