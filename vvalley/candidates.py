@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .coverage import isin
+from .columns import isin
 
 # The score is a weighted sum of three shares in [0, 1]; weights are documented in docs/gaps.md.
 WEIGHT_TIES, WEIGHT_PROXIMITY, WEIGHT_FIT = 0.40, 0.35, 0.25

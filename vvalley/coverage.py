@@ -10,20 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-
-def isin(column: pd.Series, values) -> np.ndarray:
-    """`column.isin(values)` as a bool array; through Arrow for Arrow string columns, where
-    pandas' own isin walks the values in Python (seconds for a million ids)."""
-    if isinstance(column.array, pd.arrays.ArrowStringArray):
-        data = pa.array(column.array)
-        raw = values.array if isinstance(values, (pd.Index, pd.Series)) else values
-        if isinstance(raw, pd.arrays.ArrowStringArray):
-            value_set = pa.array(raw)
-        else:
-            value_set = pa.array(np.asarray(list(raw) if isinstance(raw, (set, frozenset)) else raw, dtype=object),
-                                 type=pa.large_string())
-        return pc.is_in(data, value_set=value_set.cast(data.type)).to_numpy(zero_copy_only=False)
-    return column.isin(values).to_numpy()
+from .columns import isin
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from .problems import Problem, quoted
 
@@ -135,15 +136,20 @@ def _parse(text: str, label: str, encoding: str, fast: bool) -> Table:
 
 
 def _parse_fast(text: str, delimiter: str) -> pd.DataFrame | None:
-    """The C parser for large files; None when line numbers could not be trusted."""
+    """A C++ parser for large files; None when line numbers could not be trusted."""
     header = [h.strip() for h in next(csv.reader([text.split("\n", 1)[0]], delimiter=delimiter), [])]
     if len(set(header)) != len(header) or "" in header:
         return None  # pandas would rename a repeated column; the careful reader reports it
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
-                            na_filter=False, skip_blank_lines=False, engine="c")
-    except (pd.errors.ParserError, ValueError):
-        return None  # ragged rows: the careful reader reports them with their lines
+        if "\n\n" in text or "\n\r\n" in text:
+            # pyarrow drops blank lines, which would shift every line number after them.
+            frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
+                                na_filter=False, skip_blank_lines=False, engine="c")
+        else:
+            frame = pd.read_csv(io.BytesIO(text.encode("utf-8")), sep=delimiter, dtype=str,
+                                keep_default_na=False, engine="pyarrow")
+    except (pd.errors.ParserError, ValueError, pa.ArrowException):
+        return None  # ragged rows, stray quotes: the careful reader reports them with their lines
     frame.columns = [str(c).strip() for c in frame.columns]
     if len(set(frame.columns)) != len(frame.columns) or any(c.startswith("Unnamed:") for c in frame.columns):
         return None

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field, replace
 
 from . import candidates as _candidates
 from .candidates import Candidate
-from .coverage import Footing, Template, isin
+from .columns import isin
+from .coverage import Footing, Template
 
 KINDS: dict[str, str] = {
     "missing_segment": "缺链",

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
+from .columns import lookup, mask
 from .csvfile import LINE_COLUMN, Table, TableError, read_table
 from .model import Chain
 from .problems import DataError, Problem, choices_hint, quoted
@@ -128,8 +130,11 @@ class _Checker:
                 self.frame[column] = ""
             raw = self.frame[column]
             # Excel may turn 2017 into "2017.0", a Chinese input method into "２０１７": still years.
-            numbers = pd.to_numeric(_nfkc(raw).str.replace(r"\.0+$", "", regex=True), errors="coerce")
-            is_year = numbers.notna() & (numbers % 1 == 0) & numbers.between(YEAR_MIN, YEAR_MAX)
+            numbers = _numbers(raw, whole=True)
+            values = numbers.to_numpy()
+            with np.errstate(invalid="ignore"):  # NaN for the empty cells
+                is_year = pd.Series((np.floor(values) == values) & (values >= YEAR_MIN) & (values <= YEAR_MAX),
+                                    index=numbers.index)
             self.add(self.frame[(raw != "") & ~is_year], column, "bad-year",
                      lambda r, c=column: f"found {quoted(r[c])}",
                      f"a year between {YEAR_MIN} and {YEAR_MAX}, e.g. 2019, or empty")
@@ -146,9 +151,26 @@ class _Checker:
         self.frame[column] = values.str.upper() if upper else values.str.lower()
 
 
-def _nfkc(values: pd.Series) -> pd.Series:
-    """Full-width digits and signs (２０１９, ０．５) as ASCII."""
-    return values.str.normalize("NFKC").str.strip()
+def _numbers(raw: pd.Series, whole: bool = False) -> pd.Series:
+    """The non-empty values as numbers (NaN where empty or not a number).
+
+    Full-width digits and signs (２０１９, ０．５, typed with a Chinese input method) count as
+    ASCII; with `whole`, Excel's "2019.0" counts as 2019. Only the non-empty values are parsed,
+    and only the non-ASCII ones normalised: most year and weight cells are empty.
+    """
+    numbers = pd.Series(np.nan, index=raw.index, dtype=float)
+    filled = (raw != "").to_numpy()
+    if not filled.any():
+        return numbers
+    values = raw[filled]
+    ascii_only = values.str.isascii().to_numpy()
+    if not ascii_only.all():
+        values = values.copy()
+        values[~ascii_only] = values[~ascii_only].str.normalize("NFKC").str.strip()
+    if whole:
+        values = values.str.replace(r"\.0+$", "", regex=True)
+    numbers[filled] = pd.to_numeric(values, errors="coerce").astype(float).to_numpy()
+    return numbers
 
 
 def _describe(column: str) -> str:
@@ -228,11 +250,12 @@ def _check_edges(table: Table, label: str, nodes: pd.DataFrame | None,
               lambda r: f"{r['relation']} edge from {quoted(r['source'])} to itself", "two different nodes")
     key = ["source", "target", "relation", "since", "until"]
     dup = frame.duplicated(key, keep="first") & (frame["source"] != "")
-    first_line = frame.drop_duplicates(key).set_index(key)[LINE_COLUMN]
-    check.add(frame[dup], "", "duplicate-edge",
-              lambda r: f"{r['relation']} {r['source']} -> {r['target']} is already given on line "
-                        f"{first_line.get(tuple(r[k] for k in key), '?')}",
-              "each edge once (give a second period with other since/until years)")
+    if dup.any():
+        first_line = frame.drop_duplicates(key).set_index(key)[LINE_COLUMN]
+        check.add(frame[dup], "", "duplicate-edge",
+                  lambda r: f"{r['relation']} {r['source']} -> {r['target']} is already given on line "
+                            f"{first_line.get(tuple(r[k] for k in key), '?')}",
+                  "each edge once (give a second period with other since/until years)")
 
     needs_evidence = frame["relation"].isin([name for name, spec in RELATIONS.items() if spec.needs_evidence])
     check.not_empty("evidence", needs_evidence,
@@ -243,14 +266,14 @@ def _check_edges(table: Table, label: str, nodes: pd.DataFrame | None,
     kinds = nodes.loc[nodes["id"] != ""].drop_duplicates("id").set_index("id")["kind"]
     known = {}
     for column in ("source", "target"):
-        known[column] = frame[column].isin(kinds.index)
+        known[column] = mask(frame[column], kinds.index)
         unknown = (frame[column] != "") & ~known[column]
         check.add(frame[unknown], column, "unknown-node",
                   lambda r, c=column: f"{quoted(r[c])} is not an id in {NODES_FILE}",
                   lambda r, c=column: _node_hint(r[c], kinds.index))
     # A node whose kind is unknown is reported once, in the nodes file, not again per edge.
     typed = kinds.index[kinds.isin(KINDS)]
-    both = frame["source"].isin(typed) & frame["target"].isin(typed) & relation_ok
+    both = mask(frame["source"], typed) & mask(frame["target"], typed) & relation_ok
     _check_kinds(check, frame[both], kinds)
     # A part_of self-loop is already reported as such, not again as a cycle.
     _check_hierarchy(check, frame[both & (frame["relation"] == "part_of") & ~loops])
@@ -260,7 +283,7 @@ def _check_edges(table: Table, label: str, nodes: pd.DataFrame | None,
 def _check_weight(check: _Checker) -> None:
     frame = check.frame
     raw = frame["weight"]
-    numbers = pd.to_numeric(_nfkc(raw), errors="coerce")
+    numbers = _numbers(raw)
     # inf would pass "≥ 0" and then be written as Infinity, which is not JSON.
     bad = (raw != "") & ~((numbers >= 0) & (numbers < float("inf"))).fillna(False).astype(bool)
     check.add(frame[bad], "weight", "bad-number", lambda r: f"found {quoted(r['weight'])}",
@@ -278,8 +301,8 @@ def _node_hint(value: str, ids: pd.Index) -> str:
 def _check_kinds(check: _Checker, edges: pd.DataFrame, kinds: pd.Series) -> None:
     if edges.empty:
         return
-    source_kind = edges["source"].map(kinds).astype(str)
-    target_kind = edges["target"].map(kinds).astype(str)
+    source_kind = lookup(edges["source"], kinds).astype(str)
+    target_kind = lookup(edges["target"], kinds).astype(str)
     ok = pd.Series(False, index=edges.index)
     relation = edges["relation"].astype(str)
     for name, spec in RELATIONS.items():  # one vectorised test per relation, not per edge

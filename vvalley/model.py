@@ -9,6 +9,7 @@ from functools import cached_property
 
 import pandas as pd
 
+from .columns import isin
 from .schema import ACTOR_KINDS
 
 
@@ -57,7 +58,7 @@ class Chain:
             keep_nodes, keep_edges = _covers(self.nodes, year), _covers(self.edges, year)
         nodes = self.nodes[keep_nodes]
         edges = self.edges[keep_edges]
-        edges = edges[edges["source"].isin(nodes.index) & edges["target"].isin(nodes.index)]
+        edges = edges[isin(edges["source"], nodes.index) & isin(edges["target"], nodes.index)]
         return Chain(nodes, edges.reset_index(drop=True), year,
                      self.extra_node_columns, self.extra_edge_columns)
 

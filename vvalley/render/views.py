@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..coverage import isin
+from ..columns import isin
 from ..schema import ACTOR_KINDS
 from .layout import OTHER, template_columns
 
