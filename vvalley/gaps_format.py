@@ -48,8 +48,10 @@ def gaps_markdown(report: GapReport, labels: dict[str, str] | None = None) -> st
     for rank, gap in enumerate(report.gaps, start=1):
         kind = f"{gap.kind} {KINDS[gap.kind]}" + (f" ({gap.side})" if gap.side else "")
         subject = " → ".join((labels or {}).get(part, part) for part in gap.subject.split("->"))
-        top = ", ".join(f"{c.id} ({c.score:.2f})" for c in gap.candidates[:3])
-        lines.append(f"| {rank} | {gap.severity} | {kind} | {_cell(subject)} | {_cell(gap.reason)} | {_cell(top)} |")
+        top = ", ".join(f"{(labels or {}).get(c.id, c.id)} ({c.score:.2f})" for c in gap.candidates[:3])
+        # The reason opens with the subject's name, which the row already shows.
+        reason = gap.reason.removeprefix(subject + ": ")
+        lines.append(f"| {rank} | {gap.severity} | {kind} | {_cell(subject)} | {_cell(reason)} | {_cell(top)} |")
     return "\n".join(lines) + "\n"
 
 

@@ -49,7 +49,9 @@ def gaps(
         # As written to a file: the BOM lets Excel read `vvalley gaps --format csv > gaps.csv` as UTF-8.
         typer.echo(gaps_csv(report), nl=False)
     elif fmt is Format.md:
-        labels = {n: chain.label(n) for n in {report.region, *(p for g in report.gaps for p in g.subject.split("->"))}}
+        named = {report.region, *(p for g in report.gaps for p in g.subject.split("->")),
+                 *(c.id for g in report.gaps for c in g.candidates)}
+        labels = {n: chain.label(n) for n in named}
         echo(gaps_markdown(report, labels).rstrip("\n"))
     else:
         _print_table(chain, report)
