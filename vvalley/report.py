@@ -36,7 +36,10 @@ def report_data(chain, region: str | None = None, as_of: int | None = None, year
         gaps = [g for g in report.gaps if g.kind == kind]
         by_kind.append({"kind": kind, "kind_zh": kind_zh, "count": len(gaps), "shown": [
             {"severity": g.severity, "subject": g.subject, "label": _subject_label(chain, g.subject),
-             "side": g.side, "reason": g.reason} for g in gaps[:GAPS_PER_KIND]]})
+             "side": g.side, "reason": g.reason,
+             # what the reason says beyond the subject's name, for tables that show the name already
+             "detail": g.reason.removeprefix(_subject_label(chain, g.subject) + ": ")}
+            for g in gaps[:GAPS_PER_KIND]]})
     candidates = []
     seen = set()
     for gap in report.gaps:
