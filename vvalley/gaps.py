@@ -9,16 +9,9 @@ from . import candidates as _candidates
 from .candidates import Candidate
 from .columns import isin
 from .coverage import Footing, Template
+from .schema import GAP_KINDS
 
-KINDS: dict[str, str] = {
-    "missing_segment": "缺链",
-    "weak_segment": "弱链",
-    "broken_link": "断链",
-    "unlinked": "待对接",
-    "research_gap": "创新空白",
-    "unabsorbed_research": "成果未转化",
-    "foreign_dependency": "卡脖子",
-}
+KINDS = GAP_KINDS  # kind -> 中文, from the schema
 
 # severity = 100 × kind weight × (W_REACH·reach + W_FOCUS·focus + W_RELATED·relatedness); see docs/gaps.md.
 W_REACH, W_FOCUS, W_RELATED = 0.5, 0.3, 0.2

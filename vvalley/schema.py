@@ -96,6 +96,17 @@ EDGE_COLUMNS: tuple[Column, ...] = (
     Column("weight", "number", False, "strength, e.g. share of a supply; default 1"),
 )
 
+# The gap kinds of DESIGN.md and their Chinese names, in the order reports list them.
+GAP_KINDS: dict[str, str] = {
+    "missing_segment": "缺链",
+    "weak_segment": "弱链",
+    "broken_link": "断链",
+    "unlinked": "待对接",
+    "research_gap": "创新空白",
+    "unabsorbed_research": "成果未转化",
+    "foreign_dependency": "卡脖子",
+}
+
 NODE_COLUMN_NAMES = tuple(c.name for c in NODE_COLUMNS)
 EDGE_COLUMN_NAMES = tuple(c.name for c in EDGE_COLUMNS)
 YEAR_COLUMNS = ("since", "until")

@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
+from ..schema import GAP_KINDS
 from ._app import DEFAULT_DATA, AsOfOpt, DataDir, RegionOpt, app, console, echo, fail, load_or_fail, resolve_region_or_fail
 
-KIND_NAMES = ("missing_segment", "weak_segment", "broken_link", "unlinked", "research_gap",
-              "unabsorbed_research", "foreign_dependency")
+KIND_NAMES = tuple(GAP_KINDS)
 
 
 class Format(str, Enum):

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from ..schema import CONFIDENCE_MEANING, RELATIONS
+from ..schema import CONFIDENCE_MEANING, GAP_KINDS, RELATIONS
 from . import layout
 from .views import Selection
 
@@ -23,10 +23,7 @@ LINK_STATUS = {
     "broken": ("#c62828", [5, 5], 3, "断链", "only one side in the region"),
     "absent": ("#b0bec5", [2, 6], 1.5, "两端皆缺", "neither side in the region"),
 }
-GAP_KINDS_ZH = {
-    "missing_segment": "缺链", "weak_segment": "弱链", "broken_link": "断链", "unlinked": "待对接",
-    "research_gap": "创新空白", "unabsorbed_research": "成果未转化", "foreign_dependency": "卡脖子",
-}
+GAP_KINDS_ZH = GAP_KINDS
 KIND_LABELS = {
     "segment": "产业环节 Segments", "focus_area": "聚焦方向 Focus areas", "enterprise": "企业 Enterprises",
     "institute": "科研机构 Institutes", "region": "地区 Regions", "group": "企业群 Groups",
