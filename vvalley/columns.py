@@ -28,7 +28,7 @@ def isin(column: pd.Series, values) -> np.ndarray:
     return pc.is_in(data, value_set=value_set.cast(data.type)).to_numpy(zero_copy_only=False)
 
 
-def mask(column: pd.Series, values) -> pd.Series:
+def isin_series(column: pd.Series, values) -> pd.Series:
     """`isin` as a boolean Series aligned with `column`."""
     return pd.Series(isin(column, values), index=column.index)
 

@@ -8,7 +8,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .columns import lookup, mask
+from .columns import isin_series, lookup
 from .csvfile import LINE_COLUMN, Table, TableError, read_table
 from .model import Chain
 from .problems import DataError, Problem, choices_hint, quoted
@@ -266,14 +266,14 @@ def _check_edges(table: Table, label: str, nodes: pd.DataFrame | None,
     kinds = nodes.loc[nodes["id"] != ""].drop_duplicates("id").set_index("id")["kind"]
     known = {}
     for column in ("source", "target"):
-        known[column] = mask(frame[column], kinds.index)
+        known[column] = isin_series(frame[column], kinds.index)
         unknown = (frame[column] != "") & ~known[column]
         check.add(frame[unknown], column, "unknown-node",
                   lambda r, c=column: f"{quoted(r[c])} is not an id in {NODES_FILE}",
                   lambda r, c=column: _node_hint(r[c], kinds.index))
     # A node whose kind is unknown is reported once, in the nodes file, not again per edge.
     typed = kinds.index[kinds.isin(KINDS)]
-    both = mask(frame["source"], typed) & mask(frame["target"], typed) & relation_ok
+    both = isin_series(frame["source"], typed) & isin_series(frame["target"], typed) & relation_ok
     _check_kinds(check, frame[both], kinds)
     # A part_of self-loop is already reported as such, not again as a cycle.
     _check_hierarchy(check, frame[both & (frame["relation"] == "part_of") & ~loops])
