@@ -197,12 +197,12 @@ def _check_nodes(table: Table, label: str, problems: list[Problem]) -> pd.DataFr
         has_id = check.not_empty("id")
         check.ids("id")
         ids = frame["id"]
-        dup = has_id & ids.duplicated(keep=False)
-        first_line = frame[has_id].groupby("id")[LINE_COLUMN].min()
-        repeated = frame[dup & (frame[LINE_COLUMN] != ids.map(first_line))]
-        check.add(repeated, "id", "duplicate-id",
-                  lambda r: f"id {quoted(r['id'])} is already defined on line {first_line[r['id']]}",
-                  "each id once")
+        repeated = frame[has_id & ids.duplicated(keep="first")]
+        if not repeated.empty:
+            first_line = frame[has_id].groupby("id")[LINE_COLUMN].min()
+            check.add(repeated, "id", "duplicate-id",
+                      lambda r: f"id {quoted(r['id'])} is already defined on line {first_line[r['id']]}",
+                      "each id once")
     if "kind" in present:
         check.normalise_case("kind")
         if check.not_empty("kind").any():
