@@ -237,9 +237,10 @@ def _raise_unknown(text: str, what: str, nodes: pd.DataFrame) -> str:
         for node_id, name in nodes[column].items():
             if name:
                 candidates.setdefault(str(name).casefold(), str(node_id))
+                candidates.setdefault(_bare_name(name), str(node_id))  # "xiaoshan" for a typo of it
     for node_id in nodes.index:
         candidates.setdefault(str(node_id).casefold(), str(node_id))
-    folded = text.casefold()
+    folded = _bare_name(text)
     close = difflib.get_close_matches(folded, list(candidates), n=5, cutoff=0.5)
     contains = [k for k in candidates if folded and folded in k][:5]
     suggestions = []
