@@ -167,3 +167,18 @@ def test_graph_has_typed_nodes_and_edges_with_attributes(chain):
     assert set(template.nodes) == set(chain.ids("segment")) | {"focus.perception"}
     assert template.edges["seg.chips.cis", "seg.devices.camera"]["relation"] == "feeds"
     assert chain.at(2012).graph.number_of_nodes() == 19
+
+
+def test_trusted_keeps_only_facts_graded_high_enough(chain):
+    # In the valid fixture CloudCo's located_in is graded B, the SocCo -> CamCo supply tie C.
+    assert chain.trusted("U") is chain
+    graded_b = chain.trusted("B")
+    assert "ent.cloudco" in set(graded_b.region_actors(XIAOSHAN))
+    assert graded_b.relation("supplies").empty
+    graded_a = chain.trusted("A")
+    assert "ent.cloudco" not in set(graded_a.region_actors(XIAOSHAN))
+    # the chain template and the nodes are not facts about actors: they stay
+    assert len(graded_a.relation("feeds")) == len(chain.relation("feeds"))
+    assert len(graded_a.nodes) == len(chain.nodes)
+    with pytest.raises(ValueError, match="expected one of: A, B, C, U"):
+        chain.trusted("D")

@@ -10,7 +10,9 @@ from functools import cached_property
 import pandas as pd
 
 from .columns import isin
-from .schema import ACTOR_KINDS
+from .schema import ACTOR_KINDS, CONFIDENCE, RELATIONS
+
+FACT_RELATIONS = tuple(name for name, spec in RELATIONS.items() if spec.needs_evidence)
 
 
 class LookupProblem(LookupError):
@@ -60,6 +62,24 @@ class Chain:
         edges = self.edges[keep_edges]
         edges = edges[isin(edges["source"], nodes.index) & isin(edges["target"], nodes.index)]
         return Chain(nodes, edges.reset_index(drop=True), year,
+                     self.extra_node_columns, self.extra_edge_columns)
+
+    def trusted(self, minimum: str) -> "Chain":
+        """The chain counting only facts graded `minimum` or better (A best, then B, C, U).
+
+        A fact is an edge that needs evidence (located_in, operates_in, supplies …); one with
+        no grade counts as U. The chain template (part_of, feeds, serves) and the nodes stay.
+        """
+        if minimum not in CONFIDENCE:
+            raise ValueError(f"confidence {minimum!r}; expected one of: {', '.join(CONFIDENCE)}")
+        if minimum == CONFIDENCE[-1]:
+            return self
+        grades = CONFIDENCE[: CONFIDENCE.index(minimum) + 1]
+        facts = isin(self.edges["relation"].astype(str), FACT_RELATIONS)
+        keep = ~facts | isin(self.edges["confidence"], grades)
+        if keep.all():
+            return self
+        return Chain(self.nodes, self.edges[keep].reset_index(drop=True), self.as_of,
                      self.extra_node_columns, self.extra_edge_columns)
 
     # ---- tables by relation --------------------------------------------------------
