@@ -79,3 +79,19 @@ def test_cli_compare_needs_something_to_compare():
     assert runner.invoke(app, ["compare", "--data", str(FIXTURE), "--vs", "2020"]).exit_code == 2
     unknown = runner.invoke(app, ["compare", "--data", str(FIXTURE), "--with", "Binjang"])
     assert unknown.exit_code == 2 and "reg.cn.zj.hangzhou.binjiang" in unknown.output
+
+
+def test_a_chain_already_cut_to_a_year_is_analysed_in_that_year(chain):
+    # OldLens sat in Xiaoshan until 2019: in 2018 the lens segment is covered. A chain cut to
+    # 2018 must not be cut again to today inside analyse (that would drop OldLens).
+    direct = analyse(chain, XIAOSHAN, as_of=2018)
+    again = analyse(chain.at(2018), XIAOSHAN)
+    assert again.as_of == 2018
+    assert again.to_dict() == direct.to_dict()
+
+
+def test_regions_compared_in_a_past_year_count_the_firms_of_that_year(chain):
+    result = compare_regions(chain, XIAOSHAN, BINJIANG, as_of=2018)
+    # 2018: CamOne, CityOne and OldLens (lens) in Xiaoshan; ent.cam2's site opened in 2020.
+    assert result["coverage"]["covered_a"] == 3
+    assert "seg.up.lens" not in [s["id"] for s in result["only_b"]]

@@ -100,3 +100,13 @@ def test_cli_whatif_usage_errors_exit_2():
     assert bad.exit_code == 2 and "not located in" in bad.output
     unknown = runner.invoke(app, ["whatif", "--data", str(FIXTURE), "--cut-country", "Japn"])
     assert unknown.exit_code == 2 and "reg.jp" in unknown.output
+
+
+def test_whatif_in_a_past_year_starts_from_that_year(chain):
+    # In 2018 OldLens still made lenses in Xiaoshan: three leaves covered before the change.
+    result = whatif(chain, XIAOSHAN, remove=["ent.city1"], as_of=2018)
+    assert result["coverage"]["covered_before"] == 3 and result["coverage"]["covered_after"] == 2
+    cli = CliRunner().invoke(app, ["whatif", "--data", str(FIXTURE), "--remove", "ent.city1",
+                                   "--as-of", "2018", "--format", "json"])
+    assert cli.exit_code == 0, cli.output
+    assert json.loads(cli.output)["coverage"]["covered_before"] == 3

@@ -94,6 +94,7 @@ def compare_regions(chain, region_a: str, region_b: str, as_of: int | None = Non
     "covered_a", "covered_b"}, "focus_areas": [{"id", "name", "a", "b"}], "groups": [{"id",
     "label", "leaves", "covered_a", "covered_b", "a", "b"}], "gaps_by_kind": {kind: {"a", "b"}}}.
     """
+    as_of = chain.as_of if as_of is None else as_of
     chain = chain.at(as_of)
     report_a = analyse(chain, region_a, min_suppliers=min_suppliers, top=0)
     report_b = analyse(chain, region_b, min_suppliers=min_suppliers, top=0)

@@ -74,11 +74,14 @@ def analyse(chain, region: str, as_of: int | None = None, min_suppliers: int = 2
     """The gaps in `region`'s chain (as of a year): every kind, or only `kinds`, sorted by severity.
 
     `region` may be an id or an English/Chinese name (raises model.LookupProblem when unknown);
-    an unknown kind raises ValueError.
+    an unknown kind raises ValueError. A chain already cut to a year (`chain.at(2018)`) is
+    analysed in that year unless `as_of` says otherwise.
     """
     wanted = _check_kinds(kinds)
     if min_suppliers < 1:
         raise ValueError("min_suppliers must be at least 1")
+    # as_of None would mean today: on a chain cut to 2018 that drops what ended since.
+    as_of = chain.as_of if as_of is None else as_of
     chain = chain.at(as_of)
     region = chain.resolve(region, kinds=("region",))
     template = Template.of(chain)

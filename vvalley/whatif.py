@@ -148,6 +148,7 @@ def whatif(chain: Chain, region: str, remove: list[str] = (), cut: list[str] = (
     segment shrinks: a cut may open no gap today and still leave a needed segment with one
     supplier, or none at home.
     """
+    as_of = chain.as_of if as_of is None else as_of
     chain = chain.at(as_of)
     region = chain.resolve(region, kinds=("region",))
     changed, left = leave(chain, region, list(remove)) if remove else (chain, [])
