@@ -115,3 +115,9 @@ def test_cli_path_and_candidates():
     candidates = run("query", "candidates", "视频SoC", "--format", "md")
     assert candidates.exit_code == 0, candidates.output
     assert "ent.socco" in candidates.output
+
+
+def test_segment_and_candidates_take_a_region_by_its_chinese_name(chain):
+    by_name = segment_info(chain, "seg.chips", "萧山区")
+    assert by_name == segment_info(chain, "seg.chips", XIAOSHAN)
+    assert fill_candidates(chain, "seg.chips.soc", "萧山区") == fill_candidates(chain, "seg.chips.soc", XIAOSHAN)

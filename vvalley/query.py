@@ -75,6 +75,7 @@ def segment_info(chain, segment_id: str, region: str, gap_report=None) -> dict:
     - gaps (only with `gap_report`, the region's): {kind, subject, side, severity, reason} of the
       gaps on this scope (a link counts when either end is in it).
     """
+    region = chain.resolve(region, kinds=("region",))
     scope = chain.descendants(segment_id)
     local_actors = set(chain.region_actors(region))
     operates = chain.relation("operates_in")
@@ -237,6 +238,7 @@ def fill_candidates(chain, segment_id: str, region: str, top: int = 10, min_supp
     template = Template.of(chain)
     if segment_id not in template.subtree:
         raise ValueError(f"{segment_id} is not a segment")
+    region = chain.resolve(region, kinds=("region",))
     footing = Footing.of(chain, region, template)
     ranked = ranking.rank(chain, template, footing, [segment_id], top)[segment_id]
     report = analyse(chain, region, min_suppliers=min_suppliers, top=0)
