@@ -157,25 +157,21 @@ def this_year() -> int:
 
 
 def _actors(chain, region: str, ids: list[str]) -> list[dict]:
+    """Rows for the actors that arrived or left, built with group-bys (no scan per actor)."""
     located = chain.relation("located_in")
     located = located[located["source"].isin(ids) & located["target"].isin(chain.descendants(region))]
-    operates = chain.relation("operates_in")
-    operates = operates[operates["source"].isin(ids)]
-    researches = chain.relation("researches")
-    researches = researches[researches["source"].isin(ids)]
-    segments = {}
-    for source, target in [*zip(operates["source"], operates["target"]),
-                           *zip(researches["source"], researches["target"])]:
-        segments.setdefault(source, set()).add(target)
-    out = []
-    for actor in ids:
-        sites = located[located["source"] == actor]
-        since = _year(sites["since"].min()) or _year(chain.nodes.at[actor, "since"])
-        until = _year(sites["until"].max()) if sites["until"].notna().all() and len(sites) else None
-        until = until or _year(chain.nodes.at[actor, "until"])
-        out.append({"id": actor, "label": chain.label(actor), "kind": chain.kind_of(actor),
-                    "segments": sorted(segments.get(actor, ())), "since": since, "until": until})
-    return out
+    by_actor = located.groupby("source")
+    since = by_actor["since"].min()
+    # A site still open (no until) keeps the actor's until open.
+    until = by_actor["until"].max().where(~located["until"].isna().groupby(located["source"]).any())
+    work = pd.concat([chain.relation(r).loc[lambda e: e["source"].isin(ids), ["source", "target"]]
+                      for r in ("operates_in", "researches")])
+    segments = work.drop_duplicates().sort_values(["source", "target"]).groupby("source")["target"].agg(list)
+    return [{"id": actor, "label": chain.label(actor), "kind": chain.kind_of(actor),
+             "segments": list(segments.get(actor, [])),
+             "since": _year(since.get(actor, pd.NA)) or _year(chain.nodes.at[actor, "since"]),
+             "until": _year(until.get(actor, pd.NA)) or _year(chain.nodes.at[actor, "until"])}
+            for actor in ids]
 
 
 def _year(value) -> int | None:
