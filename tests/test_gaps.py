@@ -238,3 +238,10 @@ def test_candidates_exclude_the_regions_own_firms():
     assert [c.id for c in weak_d.candidates] == ["ent.fdout"]
     # fdout is in Binjiang (same city) and is supplied by a Xiaoshan firm.
     assert weak_d.candidates[0].components == {"ties": 1, "proximity": 0.75, "fit": 0.0}
+
+
+def test_a_weak_segment_with_more_firms_than_named_says_so():
+    # Four firms of China in seg.cam, fewer than 10: the reason names three and marks the rest.
+    gap = next(g for g in analyse(chain("candidates"), "reg.cn", min_suppliers=10).gaps
+               if g.kind == "weak_segment" and g.subject == "seg.cam")
+    assert "only 4 enterprises" in gap.reason and " …)" in gap.reason

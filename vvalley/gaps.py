@@ -189,7 +189,7 @@ class _Context:
                 continue
             firms = self.f.firms_in.get(leaf, [])
             severity, comp = self.severity("weak_segment", leaf, self.relatedness(leaf))
-            who = ", ".join(self.label(f) for f in firms[:3])
+            who = ", ".join(self.label(f) for f in firms[:3]) + (" …" if len(firms) > 3 else "")
             reason = (f"{self.label(leaf)}: only {n} enterprise{'s' if n != 1 else ''} of {self.name} "
                       f"({who}) operate{'s' if n == 1 else ''} in it, fewer than {self.min_suppliers}"
                       f"{'; if it leaves, the segment is gone' if n == 1 else ''}; {self._downstream_words(leaf)}")
