@@ -111,3 +111,16 @@ def test_names_from_the_data_are_not_markup(tmp_path):
     result = run("--data", str(tmp_path), "--region", "Xiaoshan")
     assert result.exit_code == 0, result.output
     assert "[bold red]CIS[/]" in result.output
+
+
+def test_table_keeps_a_reason_whose_segment_name_has_a_colon(tmp_path):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "segments", data)
+    nodes = data / "chain_nodes.csv"
+    nodes.write_text(nodes.read_text(encoding="utf-8").replace(",Image sensors (CIS),", ",Sensors: CIS,"), encoding="utf-8")
+    result = run("--data", str(data), "--kind", "missing_segment", width=300)
+    assert result.exit_code == 0, result.output
+    # The subject column shows the name; the reason column starts after it, not inside it.
+    assert "CIS: no enterprise" not in result.output and "│ no enterprise" in result.output

@@ -78,7 +78,7 @@ def _print_table(chain, report) -> None:
         top = f"{chain.label(gap.candidates[0].id)} ({gap.candidates[0].score:.2f})" if gap.candidates else ""
         # Text(), not markup: names from the data are shown as they are.
         # The reason starts with the subject's name, already in its own column.
-        reason = gap.reason.split(": ", 1)[1] if ": " in gap.reason else gap.reason
+        reason = gap.reason.removeprefix(subject + ": ")
         table.add_row(str(gap.severity), Text(kind), Text(subject), Text(reason), Text(top))
     out = console()
     out.print(table)
