@@ -44,7 +44,6 @@ def whatif(data: DataDir = DEFAULT_DATA, region: RegionOpt = None,
         result = run_whatif(chain, region, actors, cut, cut_mode.value, min_suppliers=min_suppliers)
     except ValueError as err:
         fail(str(err))
-    result["as_of"] = as_of
     change = ", ".join([*(f"{a} leaves" for a in actors), *(f"{c} cut off" for c in cut)])
     show(result, whatif_sections(result), fmt, f"What if {change} — {result['region_label']}")
 
