@@ -124,3 +124,33 @@ def test_table_keeps_a_reason_whose_segment_name_has_a_colon(tmp_path):
     assert result.exit_code == 0, result.output
     # The subject column shows the name; the reason column starts after it, not inside it.
     assert "CIS: no enterprise" not in result.output and "│ no enterprise" in result.output
+
+
+VALID = Path(__file__).parent / "fixtures" / "valid"
+
+
+def test_min_confidence_counts_only_well_graded_facts():
+    # In the valid fixture CloudCo's site in Xiaoshan is graded B: with --min-confidence A
+    # the video-cloud segment it alone covers becomes a missing segment.
+    everything = json.loads(runner.invoke(app, ["gaps", "--data", str(VALID), "--format", "json"]).output)
+    graded_a = runner.invoke(app, ["gaps", "--data", str(VALID), "--format", "json", "--min-confidence", "A"])
+    assert graded_a.exit_code == 0, graded_a.output
+    graded_a = json.loads(graded_a.output)
+    missing = lambda report: {g["subject"] for g in report["gaps"] if g["kind"] == "missing_segment"}
+    assert "seg.platforms.cloud" not in missing(everything)
+    assert "seg.platforms.cloud" in missing(graded_a)
+    assert graded_a["summary"]["covered"] == everything["summary"]["covered"] - 1
+    table = runner.invoke(app, ["gaps", "--data", str(VALID), "--min-confidence", "A"])
+    assert "Counting only facts graded A or better" in table.output
+    bad = runner.invoke(app, ["gaps", "--data", str(VALID), "--min-confidence", "X"])
+    assert bad.exit_code == 2
+
+
+def test_build_with_min_confidence_keeps_every_fact_in_graph_json(tmp_path):
+    result = runner.invoke(app, ["build", "--data", str(VALID), "--out", str(tmp_path), "--min-confidence", "A"])
+    assert result.exit_code == 0, result.output
+    assert "count only facts graded A or better" in result.output
+    graph = json.loads((tmp_path / "graph.json").read_text(encoding="utf-8"))
+    assert any(e["relation"] == "supplies" for e in graph["edges"])  # graded C, still in the graph
+    gaps = json.loads((tmp_path / "gaps.json").read_text(encoding="utf-8"))
+    assert "seg.platforms.cloud" in {g["subject"] for g in gaps["gaps"] if g["kind"] == "missing_segment"}

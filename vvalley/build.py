@@ -29,7 +29,7 @@ def graph_json(chain: Chain) -> str:
 
 
 def render_outputs(chain: Chain, region: str | None = None) -> tuple[object, dict[str, str]]:
-    """The gap report and every output file's text, by file name (nothing written yet)."""
+    """The gap report and the text of the gap, map and report files, by file name (nothing written)."""
     from .gaps import analyse
     from .gaps_format import gaps_csv, gaps_json
     from .regions import default_region
@@ -38,7 +38,7 @@ def render_outputs(chain: Chain, region: str | None = None) -> tuple[object, dic
 
     region = chain.resolve(region, kinds=("region",)) if region else default_region(chain)
     report = analyse(chain, region)
-    outputs = {"graph.json": graph_json(chain), "gaps.json": gaps_json(report), "gaps.csv": gaps_csv(report)}
+    outputs = {"gaps.json": gaps_json(report), "gaps.csv": gaps_csv(report)}
     for name, view in MAP_FILES:
         outputs[name] = render_map(chain, report, view=view)
     markdown, html = render_report(chain, region, gap_report=report)
@@ -46,14 +46,18 @@ def render_outputs(chain: Chain, region: str | None = None) -> tuple[object, dic
     return report, outputs
 
 
-def build(data_dir: Path | str, out_dir: Path | str, region: str | None = None) -> BuildResult:
+def build(data_dir: Path | str, out_dir: Path | str, region: str | None = None,
+          min_confidence: str = "U") -> BuildResult:
     """Load and validate the chain, analyse it, then write graph, gaps, maps and report to `out_dir`.
 
     Everything is rendered in memory before the first file is written, so bad data or a failed
     render leaves the output folder as it was; each file is replaced whole (write, then rename).
+    With `min_confidence`, the gaps, maps and report count only facts graded that well or better;
+    graph.json keeps every fact.
     """
     chain = load_chain(data_dir)
-    report, outputs = render_outputs(chain, region)
+    report, analysed = render_outputs(chain.trusted(min_confidence), region)
+    outputs = {"graph.json": graph_json(chain), **analysed}
     result = BuildResult(chain, report)
     for name, payload in outputs.items():
         result.written.append(write_atomic(Path(out_dir) / name, payload))

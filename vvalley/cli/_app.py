@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -22,6 +23,17 @@ DataDir = Annotated[Path, typer.Option("--data", help="Folder with chain_nodes.c
 OutDir = Annotated[Path, typer.Option("--out", help="Folder to write the outputs into.",
                                       file_okay=False, dir_okay=True)]
 RegionOpt = Annotated[str | None, typer.Option("--region", help="Region id, English or Chinese name (default: Xiaoshan for the bundled data, else the region with most actors).")]
+class Grade(str, Enum):
+    A = "A"
+    B = "B"
+    C = "C"
+    U = "U"
+
+
+MinConfidenceOpt = Annotated[Grade, typer.Option(
+    "--min-confidence",
+    help="Count only facts graded this well or better: A official/filing, B reputable outlet, "
+         "C aggregator/self-media, U unverified (default: every fact).")]
 AsOfOpt = Annotated[int | None, typer.Option("--as-of", help="Look at the chain as it was in this year.", min=1800, max=2100)]
 
 DEFAULT_DATA = Path("data")
@@ -56,15 +68,17 @@ def fail_on_problems(problems, data_dir: Path, action: str = "nothing was writte
     raise typer.Exit(EXIT_PROBLEMS)
 
 
-def load_or_fail(data_dir: Path, action: str = "nothing was written"):
-    """The validated chain, or every problem printed and exit 1."""
+def load_or_fail(data_dir: Path, action: str = "nothing was written", min_confidence: "Grade | str" = "U"):
+    """The validated chain (counting only facts graded `min_confidence` or better), or every
+    problem printed and exit 1."""
     from ..load import load_chain
     from ..problems import DataError
 
     try:
-        return load_chain(data_dir)
+        chain = load_chain(data_dir)
     except DataError as err:
         fail_on_problems(err.problems, data_dir, action)
+    return chain.trusted(Grade(min_confidence).value)
 
 
 def resolve_region_or_fail(chain, region: str | None) -> str:

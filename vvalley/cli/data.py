@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ._app import (DEFAULT_DATA, DEFAULT_OUT, DataDir, OutDir, RegionOpt, app, console, echo, fail,
-                   fail_on_problems, load_or_fail)
+from ._app import (DEFAULT_DATA, DEFAULT_OUT, DataDir, Grade, MinConfidenceOpt, OutDir, RegionOpt, app, console,
+                   echo, fail, fail_on_problems, load_or_fail)
 
 
 @app.command()
@@ -20,7 +20,8 @@ def validate(data: DataDir = DEFAULT_DATA) -> None:
 
 
 @app.command()
-def build(data: DataDir = DEFAULT_DATA, out: OutDir = DEFAULT_OUT, region: RegionOpt = None) -> None:
+def build(data: DataDir = DEFAULT_DATA, out: OutDir = DEFAULT_OUT, region: RegionOpt = None,
+          min_confidence: MinConfidenceOpt = Grade.U) -> None:
     """Validate the data, then write the graph, gaps, maps and report into the output folder."""
     from ..build import build as run_build
     from ..model import LookupProblem
@@ -28,7 +29,7 @@ def build(data: DataDir = DEFAULT_DATA, out: OutDir = DEFAULT_OUT, region: Regio
     from ..summary import counts
 
     try:
-        result = run_build(data, out, region)
+        result = run_build(data, out, region, min_confidence.value)
     except DataError as err:
         fail_on_problems(err.problems, data)
     except LookupProblem as err:
@@ -39,6 +40,8 @@ def build(data: DataDir = DEFAULT_DATA, out: OutDir = DEFAULT_OUT, region: Regio
     kinds = ", ".join(f"{n} {kind}" for kind, n in summary["gaps_by_kind"].items() if n)
     echo(f"{result.chain.label(result.gaps.region)}: {summary['covered']} of {summary['segments']} leaf "
          f"segments covered ({summary['coverage']:.0%}); gaps: {kinds or 'none'}")
+    if min_confidence is not Grade.U:
+        echo(f"(gaps, maps and report count only facts graded {min_confidence.value} or better)")
     for path in result.written:
         echo(f"wrote {path}")
 

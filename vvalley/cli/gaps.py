@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from ..schema import GAP_KINDS
-from ._app import DEFAULT_DATA, AsOfOpt, DataDir, RegionOpt, app, console, echo, fail, load_or_fail, resolve_region_or_fail
+from ._app import (DEFAULT_DATA, AsOfOpt, DataDir, Grade, MinConfidenceOpt, RegionOpt, app, console, echo, fail,
+                   load_or_fail, resolve_region_or_fail)
 
 KIND_NAMES = tuple(GAP_KINDS)
 
@@ -31,12 +32,13 @@ def gaps(
         "--min-suppliers", min=1, help="A segment with fewer of the region's enterprises is weak.")] = 2,
     top: Annotated[int, typer.Option("--top", min=0, help="Fill candidates shown per gap.")] = 5,
     fmt: Annotated[Format, typer.Option("--format", help="table (readable), json, csv (Excel) or md.")] = Format.table,
+    min_confidence: MinConfidenceOpt = Grade.U,
 ) -> None:
     """List the region's gaps (缺链 弱链 断链 …) by severity, with the enterprises that could fill them."""
     unknown = [k for k in kind or [] if k not in KIND_NAMES]
     if unknown:
         fail(f"unknown gap kind {unknown[0]!r}; valid kinds: {', '.join(KIND_NAMES)}")
-    chain = load_or_fail(data, action="no gaps computed")
+    chain = load_or_fail(data, action="no gaps computed", min_confidence=min_confidence)
     region_id = resolve_region_or_fail(chain, region)
 
     from ..gaps import analyse
@@ -55,6 +57,8 @@ def gaps(
         echo(gaps_markdown(report, labels).rstrip("\n"))
     else:
         _print_table(chain, report)
+    if min_confidence is not Grade.U and fmt in (Format.md, Format.table):
+        echo(f"\nCounting only facts graded {min_confidence.value} or better (--min-confidence).")
 
 
 def _print_table(chain, report) -> None:

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from ._app import (DEFAULT_DATA, DEFAULT_OUT, AsOfOpt, DataDir, RegionOpt, app, echo, fail, load_or_fail,
-                   resolve_or_fail, resolve_region_or_fail)
+from ._app import (DEFAULT_DATA, DEFAULT_OUT, AsOfOpt, DataDir, Grade, MinConfidenceOpt, RegionOpt, app, echo,
+                   fail, load_or_fail, resolve_or_fail, resolve_region_or_fail)
 
 
 class View(str, Enum):
@@ -37,13 +37,14 @@ def map_command(
     out: Annotated[Path | None, typer.Option(
         "--out", help="The HTML file to write (default: output/map.html, map-full.html or map-ego.html).",
         dir_okay=False)] = None,
+    min_confidence: MinConfidenceOpt = Grade.U,
 ) -> None:
     """Write the map: the chain upstream to downstream, coloured by what the region has and lacks; works offline."""
     if view is View.ego and focus is None:
         fail("the ego view needs --focus NODE")
     if view is not View.ego and focus is not None:
         fail("--focus only applies to --view ego")
-    chain = load_or_fail(data)
+    chain = load_or_fail(data, min_confidence=min_confidence)
     region_id = resolve_region_or_fail(chain, region)
     cut = chain.at(as_of)
     focus_id = resolve_or_fail(cut, focus) if focus is not None else None

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from ._app import (DEFAULT_DATA, DEFAULT_OUT, AsOfOpt, DataDir, OutDir, RegionOpt, app, echo, fail,
-                   load_or_fail, resolve_region_or_fail)
+from ._app import (DEFAULT_DATA, DEFAULT_OUT, AsOfOpt, DataDir, Grade, MinConfidenceOpt, OutDir, RegionOpt, app,
+                   echo, fail, load_or_fail, resolve_region_or_fail)
 
 
 class ExportFormat(str, Enum):
@@ -28,12 +28,13 @@ def report(data: DataDir = DEFAULT_DATA, region: RegionOpt = None, out: OutDir =
                                                   help="... with this one (default: this year).")] = None,
            no_years: Annotated[bool, typer.Option("--no-years", help="Leave the year comparison out.")] = False,
            min_suppliers: Annotated[int, typer.Option("--min-suppliers", min=1,
-                                                      help="A segment with fewer of the region's firms is weak.")] = 2
+                                                      help="A segment with fewer of the region's firms is weak.")] = 2,
+           min_confidence: MinConfidenceOpt = Grade.U,
            ) -> None:
     """Write report.md and report.html (self-contained, printable) for a briefing into the output folder."""
     from ..report import write_report
 
-    chain = load_or_fail(data)
+    chain = load_or_fail(data, min_confidence=min_confidence)
     region = resolve_region_or_fail(chain, region)
     for path in write_report(chain, out, region=region, as_of=as_of, min_suppliers=min_suppliers,
                              years=None if no_years else (year, vs)):
