@@ -99,7 +99,7 @@ def analyse(chain, region: str, as_of: int | None = None, min_suppliers: int = 2
     fill_ids = {id(g) for g in fill}
     gaps = [replace(g, candidates=ranked[_fill_target(g)]) if id(g) in fill_ids else g for g in gaps]
     gaps.sort(key=lambda g: (-g.severity, g.subject, g.kind))
-    return GapReport(region, as_of, gaps, ctx.segment_rows(), ctx.link_rows(), ctx.summary(gaps))
+    return GapReport(region, as_of, gaps, ctx.segment_rows(), ctx.link_rows(), ctx.summary(gaps, wanted))
 
 
 def _check_kinds(kinds) -> tuple[str, ...]:
@@ -304,10 +304,11 @@ class _Context:
             rows.append({"source": a, "target": b, "status": status, "ties": ties})
         return rows
 
-    def summary(self, gaps: list[Gap]) -> dict:
+    def summary(self, gaps: list[Gap], wanted) -> dict:
         leaves = self.t.leaves
         covered = sum(self.covered(s) for s in leaves)
-        by_kind = {k: 0 for k in KINDS}
+        # Only the kinds looked for: a 0 must mean "none", not "not computed".
+        by_kind = {k: 0 for k in KINDS if k in wanted}
         for gap in gaps:
             by_kind[gap.kind] += 1
         focus_areas = []
