@@ -5,10 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from .columns import isin
 
@@ -32,17 +29,10 @@ class Template:
     def of(cls, chain) -> "Template":
         segments = tuple(sorted(chain.ids("segment")))
         seg_set = set(segments)
-        children = {p: [c for c in kids if c in seg_set] for p, kids in chain.children.items() if p in seg_set}
-        subtree = {}
-        for segment in segments:
-            out, stack = [], [segment]
-            while stack:
-                current = stack.pop()
-                out.append(current)
-                stack.extend(children.get(current, []))
-            subtree[segment] = tuple(sorted(out))
-        lineage = {s: tuple([s, *[a for a in chain.ancestors(s) if a in seg_set]]) for s in segments}
-        leaves = tuple(s for s in segments if not children.get(s))
+        # part_of joins segments only to segments (load checks it), so the chain's tree is the template's.
+        subtree = {s: tuple(sorted(chain.descendants(s))) for s in segments}
+        lineage = {s: (s, *chain.ancestors(s)) for s in segments}
+        leaves = tuple(chain.leaf_segments)
         feeds_table = chain.relation("feeds")
         feeds = tuple(sorted({(a, b) for a, b in zip(feeds_table["source"], feeds_table["target"])
                               if a in seg_set and b in seg_set and a != b}))
