@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .columns import isin, isin_series
 from .compare import diff_reports
 from .gaps import analyse
 from .model import Chain
@@ -62,22 +63,22 @@ def cut_off(chain: Chain, region: str, cut_regions: list[str], mode: str = "all"
         raise ValueError(f"cannot cut {', '.join(overlap)}: it contains or is part of {chain.label(region)}; "
                          "use remove for the region's own actors")
     cut_area = {r for c in cut_regions for r in chain.descendants(c)}
-    firms = set(chain.ids("enterprise"))
     edges = chain.edges
-    sites = edges[(edges["relation"] == "located_in") & edges["source"].isin(firms)]
-    in_cut = sites["target"].isin(cut_area)
+    sites = edges[(edges["relation"] == "located_in") & isin_series(edges["source"], chain.ids("enterprise"))]
+    in_cut = isin_series(sites["target"], cut_area)
     touched = set(sites.loc[in_cut, "source"])
     per_firm = in_cut.groupby(sites["source"]).agg(["all", "any"])
     # The region's own firms are never cut off: they lose their sites in the cut area only.
     doomed = (set(per_firm.index[per_firm[mode]]) & touched) - set(chain.region_actors(region))
     partly = touched - doomed
 
-    drop = edges["source"].isin(doomed) | edges["target"].isin(doomed)
+    drop = isin_series(edges["source"], doomed) | isin_series(edges["target"], doomed)
     # A partly cut firm supplies from its other sites: its sites in the cut area go.
-    drop |= (edges["relation"] == "located_in") & edges["source"].isin(partly) & edges["target"].isin(cut_area)
+    drop |= ((edges["relation"] == "located_in") & isin_series(edges["source"], partly)
+             & isin_series(edges["target"], cut_area))
     new = _without(chain, drop, drop_nodes=doomed)
 
-    touched_sites = sites.loc[sites["source"].isin(touched), ["source", "target"]].assign(cut=in_cut)
+    touched_sites = sites.loc[isin(sites["source"], touched), ["source", "target"]].assign(cut=in_cut)
     cut_sites = touched_sites[touched_sites["cut"]].groupby("source")["target"].agg(sorted).to_dict()
     kept_sites = touched_sites[~touched_sites["cut"]].groupby("source")["target"].agg(sorted).to_dict()
 
@@ -106,33 +107,36 @@ def supply_loss(before: Chain, after: Chain, region: str) -> list[dict]:
 
     def pool(chain: Chain) -> pd.DataFrame:
         ops = chain.relation("operates_in")
-        ops = ops.loc[ops["target"].isin(leaves), ["source", "target"]].drop_duplicates()
+        ops = ops.loc[isin(ops["target"], leaves), ["source", "target"]].drop_duplicates()
         sites = chain.actor_regions()
-        home = set(sites.loc[sites["country"] == country, "actor"])
-        return ops.assign(home=ops["source"].isin(home))
+        home = sites.loc[sites["country"] == country, "actor"].unique()
+        return ops.assign(home=isin(ops["source"], home))
 
     old, new = pool(before), pool(after)
-    old_sets = old.groupby("target")["source"].agg(set)
-    new_sets = new.groupby("target")["source"].agg(set)
-    old_home = old.groupby("target")["home"].sum()
-    new_home = new.groupby("target")["home"].sum()
+    # Suppliers that are gone (cut off), and home suppliers that lost their home site.
+    joined = old.merge(new, on=["source", "target"], how="left", suffixes=("", "_after"), indicator=True)
+    joined["lost"] = joined["_merge"] == "left_only"
+    joined["home_after"] = joined["home_after"].fillna(False).astype(bool)
+    changed = joined[joined["lost"] | (joined["home"] & ~joined["home_after"])]
+    counts = old.groupby("target").agg(before=("source", "size"), home_before=("home", "sum"))
+    counts = counts.join(new.groupby("target").agg(after=("source", "size"), home_now=("home", "sum")))
+    counts = counts.fillna(0).astype(int)
+    lost = changed[changed["lost"]].sort_values("source").groupby("target")["source"].agg(list)
     rows = []
-    for leaf in old_sets.index:
-        was, now = old_sets[leaf], new_sets.get(leaf, set())
-        home_was, home_now = int(old_home.get(leaf, 0)), int(new_home.get(leaf, 0))
-        if was == now and home_was == home_now:
-            continue
+    for leaf in sorted(changed["target"].unique()):  # only the leaves that changed: a few
         covered = footing.covered(leaf)
         needed = not covered and any(footing.covered(b) for b in template.feeds_into[leaf])
+        c = counts.loc[leaf]
         rows.append({"id": leaf, "label": before.label(leaf), "needed": needed, "covered": covered,
-                     "suppliers_before": len(was), "suppliers_after": len(now),
-                     "home_before": home_was, "home_after": home_now, "lost": sorted(was - now)})
+                     "suppliers_before": int(c["before"]), "suppliers_after": int(c["after"]),
+                     "home_before": int(c["home_before"]), "home_after": int(c["home_now"]),
+                     "lost": [str(f) for f in lost.get(leaf, [])]})
     rows.sort(key=lambda r: (not r["needed"], r["suppliers_after"], r["home_after"], r["id"]))
     return rows
 
 
 def _without(chain: Chain, drop_edges: pd.Series, drop_nodes=()) -> Chain:
-    nodes = chain.nodes[~chain.nodes.index.isin(list(drop_nodes))] if drop_nodes else chain.nodes
+    nodes = chain.nodes[~isin(chain.nodes.index.to_series(), list(drop_nodes))] if drop_nodes else chain.nodes
     edges = chain.edges[~drop_edges].reset_index(drop=True)
     return Chain(nodes, edges, chain.as_of, chain.extra_node_columns, chain.extra_edge_columns)
 
