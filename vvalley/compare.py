@@ -140,8 +140,8 @@ def compare_years(chain, region: str, year: int, versus: int | None = None, min_
     versus = this_year() if versus is None else versus
     before, after = chain.at(year), chain.at(versus)
     actors_before, actors_after = set(before.region_actors(region)), set(after.region_actors(region))
-    report_before = analyse(chain, region, as_of=year, min_suppliers=min_suppliers, top=0)
-    report_after = analyse(chain, region, as_of=versus, min_suppliers=min_suppliers, top=0)
+    report_before = analyse(before, region, min_suppliers=min_suppliers, top=0)
+    report_after = analyse(after, region, min_suppliers=min_suppliers, top=0)
     return {"region": region, "region_label": chain.label(region), "from": year, "to": versus,
             "actors_before": len(actors_before), "actors_after": len(actors_after),
             "arrived": _actors(chain, region, sorted(actors_after - actors_before)),

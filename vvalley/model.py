@@ -50,6 +50,8 @@ class Chain:
         `None` means today: what has ended (an `until` before this calendar year) is left out,
         what is planned (a `since` after it) is kept, and `as_of` stays None.
         """
+        if year is not None and year == self.as_of:
+            return self  # already cut to that year
         if year is None:
             this_year = datetime.date.today().year
             keep_nodes = ~(self.nodes["until"] < this_year).fillna(False).astype(bool)

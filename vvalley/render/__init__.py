@@ -24,7 +24,7 @@ def render_map(chain, report, view: str = "chain", focus: str | None = None, dep
     """
     from . import html, mapdata, views
 
-    chain = chain.at(report.as_of) if report.as_of is not None and chain.as_of != report.as_of else chain
+    chain = chain.at(report.as_of) if report.as_of is not None else chain
     if focus is not None and focus not in chain.nodes.index:
         raise KeyError(focus)
     selection = views.select(chain, report.region, view, focus, depth, max_actors)
