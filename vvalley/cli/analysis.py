@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from ._app import DEFAULT_DATA, AsOfOpt, DataDir, RegionOpt, app, fail, load_or_fail, resolve_or_fail, resolve_region_or_fail
+from ._app import (DEFAULT_DATA, AsOfOpt, DataDir, RegionOpt, app, fail, load_or_fail, resolve_or_fail,
+                   resolve_region_or_fail)
 from ._format import FormatOpt, OutputFormat, show
 
 MinSuppliersOpt = Annotated[int, typer.Option("--min-suppliers", min=1,

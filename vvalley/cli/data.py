@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ._app import (DEFAULT_DATA, DEFAULT_OUT, DataDir, Grade, MinConfidenceOpt, OutDir, RegionOpt, app, console,
                    echo, fail, fail_on_problems, load_or_fail)
 
@@ -65,5 +63,3 @@ def _counts_table(by_kind: dict[str, int], by_relation: dict[str, int]):
         table.add_row(k[0], str(k[1]), r[0], str(r[1]))
     return table
 
-
-__all__ = ["validate", "build", "Path"]
