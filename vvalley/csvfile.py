@@ -137,7 +137,9 @@ def _parse(text: str, label: str, encoding: str, fast: bool) -> Table:
 
 def _parse_fast(text: str, delimiter: str) -> pd.DataFrame | None:
     """A C++ parser for large files; None when line numbers could not be trusted."""
-    header = [h.strip() for h in next(csv.reader([text.split("\n", 1)[0]], delimiter=delimiter), [])]
+    if text[:1].isspace() or text.count("\r") != text.count("\r\n"):
+        return None  # blank lines on top, or old Mac line ends: the careful reader counts those right
+    header = [h.strip() for h in next(csv.reader([text.split("\n", 1)[0].rstrip("\r")], delimiter=delimiter), [])]
     if len(set(header)) != len(header) or "" in header:
         return None  # pandas would rename a repeated column; the careful reader reports it
     try:
