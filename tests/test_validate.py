@@ -97,6 +97,16 @@ def test_the_fast_parser_reports_the_same_problems(mode, monkeypatch):
     assert signature(validate(INVALID / mode)) == EXPECTED[mode]
 
 
+@pytest.mark.parametrize("line_end", ["\r", "\r\n"])
+def test_the_fast_parser_reads_old_mac_line_ends_and_a_blank_first_line(line_end, tmp_path, monkeypatch):
+    # A lone CR in the first line once made the fast path raise csv.Error (a traceback).
+    monkeypatch.setattr(csvfile, "FAST_PARSE_BYTES", 0)
+    for name in ("chain_nodes.csv", "chain_edges.csv"):
+        text = (VALID / name).read_text(encoding="utf-8")
+        (tmp_path / name).write_text(line_end + text.replace("\n", line_end), encoding="utf-8", newline="")
+    assert validate(tmp_path) == []
+
+
 def test_problems_are_sorted_by_file_then_line():
     problems = validate(INVALID / "multiple-problems")
     keys = [(p.file, p.line) for p in problems]
