@@ -50,6 +50,22 @@ def test_page_loads_offline_with_no_error(map_page, maps):
     assert map_page.errors == []
 
 
+def test_the_whole_chain_and_its_column_titles_open_in_view(map_page, maps):
+    name = "data-chain" if "data-chain" in maps else "hostile-chain"
+    page = map_page.open(maps[name])
+    outside = page.evaluate("""() => {
+        const m = window.vvalleyMap, net = m.network;
+        const box = document.getElementById('vv-map').getBoundingClientRect();
+        const points = Object.values(net.getPositions()).map(p => [p.x, p.y, 'node']);
+        // a title's start and (roughly) its end: 30px bold text drawn from x - 40
+        m.data.headers.forEach(h => { points.push([h.x - 40, h.y - 30, h.text]);
+            points.push([h.x - 40 + 30 * h.text_zh.length + 17 * h.text.length, h.y, h.text]); });
+        return points.filter(([x, y]) => { const d = net.canvasToDOM({x: x, y: y});
+            return d.x < 0 || d.y < 0 || d.x > box.width || d.y > box.height; }).map(p => p[2]);
+    }""")
+    assert outside == []
+
+
 def test_drawn_nodes_and_edges_match_the_data(map_page, maps):
     for name in ("hostile-chain", "hostile-full"):
         data = embedded(maps[name])
