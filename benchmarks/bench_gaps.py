@@ -123,7 +123,7 @@ def phase_parse(data: Path, args) -> dict:
 
 
 def phase_load(data: Path, args) -> dict:
-    from vvalley.load import load_chain
+    from vvalley.chain.load import load_chain
 
     started = time.perf_counter()
     chain = load_chain(data)
@@ -133,8 +133,8 @@ def phase_load(data: Path, args) -> dict:
 
 
 def phase_analyse(data: Path, args) -> dict:
-    from vvalley.gaps import analyse
-    from vvalley.load import load_chain
+    from vvalley.analysis.gaps import analyse
+    from vvalley.chain.load import load_chain
 
     chain = load_chain(data)
     after_load = peak_mb()
@@ -153,7 +153,7 @@ def phase_analyse(data: Path, args) -> dict:
 def phase_baseline(data: Path, args) -> dict:
     from nx_baseline import build, walk
 
-    from vvalley.load import load_chain
+    from vvalley.chain.load import load_chain
 
     chain = load_chain(data)
     after_load = peak_mb()
@@ -174,7 +174,7 @@ def phase_baseline(data: Path, args) -> dict:
 
 
 def _firms(chain, region: str) -> int:
-    from vvalley.coverage import Footing, Template
+    from vvalley.analysis.coverage import Footing, Template
 
     return len(Footing.of(chain, region, Template.of(chain)).firms)
 

@@ -20,9 +20,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from vvalley.gaps import analyse  # noqa: E402
-from vvalley.load import load_chain  # noqa: E402
-from vvalley.outputs import write_atomic  # noqa: E402
+from vvalley.analysis.gaps import analyse  # noqa: E402
+from vvalley.chain.load import load_chain  # noqa: E402
+from vvalley.publish.files import write_atomic  # noqa: E402
 from vvalley.render import render_map  # noqa: E402
 
 REGION = "reg.cn.zj.hangzhou.xiaoshan"

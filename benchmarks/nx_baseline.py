@@ -1,7 +1,7 @@
 """The gap set computed the straightforward way: a networkx MultiDiGraph of the whole chain, then walks.
 
 This is how a competent engineer would first write it with networkx: build the graph from the
-tables (vvalley.graph.to_networkx, keyed by relation), then walk each segment's neighbourhood.
+tables (vvalley.chain.graph.to_networkx, keyed by relation), then walk each segment's neighbourhood.
 It computes which gaps exist (kind, subject, side), the part every kind shares; severity and
 candidates are left out, which flatters the baseline.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from vvalley.graph import to_networkx
+from vvalley.chain.graph import to_networkx
 
 
 def _in(graph, node, relation):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from vvalley.load import DataError, load_chain
+from vvalley.chain.load import DataError, load_chain
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 XIAOSHAN = "reg.cn.zj.hangzhou.xiaoshan"

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from vvalley.cli import app, main
-from vvalley.load import load_chain
+from vvalley.chain.load import load_chain
 
 from test_validate import EXPECTED, INVALID, LOADS, VALID
 
@@ -104,12 +104,12 @@ def test_build_on_valid_data_writes_a_graph_networkx_reads_back(tmp_path):
 
 
 def test_main_turns_an_unexpected_exception_into_one_line_and_exit_3(monkeypatch, capsys):
-    import vvalley.load
+    import vvalley.chain.load
 
     def boom(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(vvalley.load, "load_chain", boom)
+    monkeypatch.setattr(vvalley.chain.load, "load_chain", boom)
     monkeypatch.delenv("VVALLEY_DEBUG", raising=False)
     monkeypatch.setattr(sys, "argv", ["vvalley", "validate", "--data", str(VALID)])
     with pytest.raises(SystemExit) as exit_:

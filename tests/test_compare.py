@@ -7,9 +7,9 @@ import pytest
 from typer.testing import CliRunner
 
 from vvalley.cli import app
-from vvalley.compare import compare_regions, compare_years, group_coverage
-from vvalley.gaps import analyse
-from vvalley.load import load_chain
+from vvalley.analysis.compare import compare_regions, compare_years, group_coverage
+from vvalley.analysis.gaps import analyse
+from vvalley.chain.load import load_chain
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "analysis" / "whatif"
 XIAOSHAN, BINJIANG = "reg.cn.zj.hangzhou.xiaoshan", "reg.cn.zj.hangzhou.binjiang"

@@ -4,8 +4,8 @@ import csv
 import json
 from pathlib import Path
 
-from vvalley.datapackage import describe
-from vvalley.schema import EDGE_COLUMN_NAMES, KINDS, NODE_COLUMN_NAMES, RELATIONS
+from vvalley.publish.datapackage import describe
+from vvalley.chain.schema import EDGE_COLUMN_NAMES, KINDS, NODE_COLUMN_NAMES, RELATIONS
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -15,7 +15,7 @@ def package():
 
 
 def test_file_is_what_the_schema_generates():
-    # Regenerate with: python -m vvalley.datapackage > data/datapackage.json
+    # Regenerate with: python -m vvalley.publish.datapackage > data/datapackage.json
     assert package() == describe()
 
 

@@ -10,9 +10,9 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from vvalley.cli import app
-from vvalley.export import export_graph, to_gexf, to_graphml, to_json, to_xlsx
-from vvalley.gaps import analyse
-from vvalley.load import load_chain
+from vvalley.publish.export import export_graph, to_gexf, to_graphml, to_json, to_xlsx
+from vvalley.analysis.gaps import analyse
+from vvalley.chain.load import load_chain
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 HOSTILE = FIXTURES / "analysis" / "hostile"

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from vvalley.gaps import KINDS, analyse
-from vvalley.load import load_chain
-from vvalley.model import LookupProblem
+from vvalley.analysis.gaps import KINDS, analyse
+from vvalley.chain.load import load_chain
+from vvalley.chain.model import LookupProblem
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gaps"
 XS = "reg.cn.zj.hz.xs"

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from vvalley.cli import app
 from vvalley.cli.gaps import KIND_NAMES
-from vvalley.gaps import KINDS
+from vvalley.analysis.gaps import KINDS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gaps"
 runner = CliRunner()

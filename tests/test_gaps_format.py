@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from vvalley.gaps import KINDS, analyse
-from vvalley.gaps_format import gaps_csv, gaps_json, gaps_markdown
-from vvalley.load import load_chain
-from vvalley.model import Chain
+from vvalley.analysis.gaps import KINDS, analyse
+from vvalley.publish.gapfiles import gaps_csv, gaps_json, gaps_markdown
+from vvalley.chain.load import load_chain
+from vvalley.chain.model import Chain
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gaps"
 XS = "reg.cn.zj.hz.xs"

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vvalley.gaps import analyse
-from vvalley.load import load_chain
-from vvalley.model import Chain
+from vvalley.analysis.gaps import analyse
+from vvalley.chain.load import load_chain
+from vvalley.chain.model import Chain
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gaps"
 XS = "reg.cn.zj.hz.xs"

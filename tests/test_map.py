@@ -16,8 +16,8 @@ import pytest
 from typer.testing import CliRunner
 
 from vvalley.cli import app
-from vvalley.gaps import analyse
-from vvalley.load import load_chain
+from vvalley.analysis.gaps import analyse
+from vvalley.chain.load import load_chain
 from vvalley.render import render_map
 from vvalley.render.html import CSP
 
@@ -62,7 +62,7 @@ def test_same_data_gives_the_same_bytes():
 
 def test_same_bytes_whatever_the_hash_seed():
     """Sets inside the renderer must not leak their (per-process) order into the page."""
-    script = ("import hashlib, sys; from vvalley.load import load_chain; from vvalley.gaps import analyse; "
+    script = ("import hashlib, sys; from vvalley.chain.load import load_chain; from vvalley.analysis.gaps import analyse; "
               "from vvalley.render import render_map; c = load_chain(sys.argv[1]); "
               "r = analyse(c, 'reg.cn.zj.hangzhou.xiaoshan'); "
               "print([hashlib.sha256(render_map(c, r, view=v, focus=f, depth=2, max_actors=m).encode()).hexdigest() "

@@ -9,8 +9,8 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from vvalley.load import load_chain
-from vvalley.model import LookupProblem
+from vvalley.chain.load import load_chain
+from vvalley.chain.model import LookupProblem
 
 VALID = Path(__file__).resolve().parent / "fixtures" / "valid"
 XIAOSHAN = "reg.cn.zj.hangzhou.xiaoshan"

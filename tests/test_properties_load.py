@@ -9,10 +9,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import vvalley.csvfile as csvfile
+import vvalley.chain.csvfile as csvfile
 from vvalley.build import graph_json
-from vvalley.load import load_chain, validate
-from vvalley.problems import CODES, DataError
+from vvalley.chain.load import load_chain, validate
+from vvalley.chain.problems import CODES, DataError
 
 VALID = Path(__file__).resolve().parent / "fixtures" / "valid"
 FILES = ("chain_nodes.csv", "chain_edges.csv")

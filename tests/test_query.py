@@ -7,8 +7,8 @@ import pytest
 from typer.testing import CliRunner
 
 from vvalley.cli import app
-from vvalley.load import load_chain
-from vvalley.query import fill_candidates, node_info, segment_info, value_paths
+from vvalley.chain.load import load_chain
+from vvalley.analysis.query import fill_candidates, node_info, segment_info, value_paths
 
 VALID = Path(__file__).resolve().parent / "fixtures" / "valid"
 XIAOSHAN = "reg.cn.zj.hangzhou.xiaoshan"
@@ -71,7 +71,7 @@ def test_no_path_between_unconnected_segments(chain):
 
 
 def test_candidates_come_from_the_gap_engine_ranking(chain):
-    from vvalley.gaps import analyse
+    from vvalley.analysis.gaps import analyse
 
     result = fill_candidates(chain, "seg.chips.soc", XIAOSHAN)
     assert [c["id"] for c in result["candidates"]] == ["ent.socco"]

@@ -8,9 +8,9 @@ import pytest
 from typer.testing import CliRunner
 
 from vvalley.cli import app
-from vvalley.gaps import KINDS, analyse
-from vvalley.load import load_chain
-from vvalley.report import render_report, report_data
+from vvalley.analysis.gaps import KINDS, analyse
+from vvalley.chain.load import load_chain
+from vvalley.publish.report import render_report, report_data
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 WHATIF = FIXTURES / "analysis" / "whatif"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-import vvalley.csvfile as csvfile
-from vvalley.load import load_chain, validate
-from vvalley.problems import CODES, DataError
+import vvalley.chain.csvfile as csvfile
+from vvalley.chain.load import load_chain, validate
+from vvalley.chain.problems import CODES, DataError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 VALID = FIXTURES / "valid"

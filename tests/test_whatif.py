@@ -7,8 +7,8 @@ import pytest
 from typer.testing import CliRunner
 
 from vvalley.cli import app
-from vvalley.load import load_chain
-from vvalley.whatif import cut_off, whatif
+from vvalley.chain.load import load_chain
+from vvalley.analysis.whatif import cut_off, whatif
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "analysis" / "whatif"
 XIAOSHAN = "reg.cn.zj.hangzhou.xiaoshan"

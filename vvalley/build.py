@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .load import load_chain
-from .model import Chain
-from .outputs import dumps_json, write_atomic
+from vvalley.chain.load import load_chain
+from vvalley.chain.model import Chain
+from vvalley.publish.files import dumps_json, write_atomic
 
 MAP_FILES = (("map.html", "chain"), ("map-full.html", "full"))
 
@@ -17,7 +17,7 @@ class BuildResult:
     """What a build wrote, and what it found."""
 
     chain: Chain
-    gaps: object  # vvalley.gaps.GapReport
+    gaps: object  # vvalley.analysis.gaps.GapReport
     written: list[Path] = field(default_factory=list)
 
 
@@ -30,11 +30,11 @@ def graph_json(chain: Chain) -> str:
 
 def render_outputs(chain: Chain, region: str | None = None) -> tuple[object, dict[str, str]]:
     """The gap report and the text of the gap, map and report files, by file name (nothing written)."""
-    from .gaps import analyse
-    from .gaps_format import gaps_csv, gaps_json
-    from .regions import default_region
-    from .render import render_map
-    from .report import render_report
+    from vvalley.analysis.gaps import analyse
+    from vvalley.publish.gapfiles import gaps_csv, gaps_json
+    from vvalley.chain.regions import default_region
+    from vvalley.render import render_map
+    from vvalley.publish.report import render_report
 
     region = chain.resolve(region, kinds=("region",)) if region else default_region(chain)
     report = analyse(chain, region)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from vvalley.gaps import analyse
-from vvalley.load import load_chain
-from vvalley.outputs import write_atomic
+from vvalley.analysis.gaps import analyse
+from vvalley.chain.load import load_chain
+from vvalley.publish.files import write_atomic
 from vvalley.render import render_map
 
 pytestmark = pytest.mark.browser

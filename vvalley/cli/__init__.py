@@ -1,11 +1,11 @@
 """The command line: parse, call the library, print; the only place that prints or exits."""
 
-from ._app import app, main
-from . import data  # noqa: F401  (registers validate, build)
-from . import query  # noqa: F401  (registers query node|segment|path|candidates)
-from . import report  # noqa: F401  (registers report, export)
-from . import analysis  # noqa: F401  (registers whatif, compare)
-from . import gaps  # noqa: F401  (registers gaps)
-from . import map as map_cmd  # noqa: F401  (registers map)
+from vvalley.cli._app import app, main
+from vvalley.cli import data  # noqa: F401  (registers validate, build)
+from vvalley.cli import query  # noqa: F401  (registers query node|segment|path|candidates)
+from vvalley.cli import report  # noqa: F401  (registers report, export)
+from vvalley.cli import analysis  # noqa: F401  (registers whatif, compare)
+from vvalley.cli import gaps  # noqa: F401  (registers gaps)
+from vvalley.cli import map as map_cmd  # noqa: F401  (registers map)
 
 __all__ = ["app", "main"]

@@ -71,8 +71,8 @@ def fail_on_problems(problems, data_dir: Path, action: str = "nothing was writte
 def load_or_fail(data_dir: Path, action: str = "nothing was written", min_confidence: "Grade | str" = "U"):
     """The validated chain (counting only facts graded `min_confidence` or better), or every
     problem printed and exit 1."""
-    from ..load import load_chain
-    from ..problems import DataError
+    from vvalley.chain.load import load_chain
+    from vvalley.chain.problems import DataError
 
     try:
         chain = load_chain(data_dir)
@@ -82,8 +82,8 @@ def load_or_fail(data_dir: Path, action: str = "nothing was written", min_confid
 
 
 def resolve_region_or_fail(chain, region: str | None) -> str:
-    from ..model import LookupProblem
-    from ..regions import default_region
+    from vvalley.chain.model import LookupProblem
+    from vvalley.chain.regions import default_region
 
     if region is None:
         return default_region(chain)
@@ -94,7 +94,7 @@ def resolve_region_or_fail(chain, region: str | None) -> str:
 
 
 def resolve_or_fail(chain, text: str, kinds: tuple[str, ...] | None = None) -> str:
-    from ..model import LookupProblem
+    from vvalley.chain.model import LookupProblem
 
     try:
         return chain.resolve(text, kinds=kinds)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ._app import console, echo
+from vvalley.cli._app import console, echo
 
 
 class OutputFormat(str, Enum):
@@ -23,11 +23,11 @@ FormatOpt = Annotated[OutputFormat, typer.Option(
 def show(data, sections, fmt: OutputFormat, title: str) -> None:
     """Print `data` as JSON, or its `sections` as Markdown or rich tables."""
     if fmt is OutputFormat.json:
-        from ..outputs import dumps_json
+        from vvalley.publish.files import dumps_json
 
         echo(dumps_json(data).rstrip("\n"))
     elif fmt is OutputFormat.md:
-        from ..tables import to_markdown
+        from vvalley.publish.sections import to_markdown
 
         echo(to_markdown(sections, title).rstrip("\n"))
     else:
@@ -38,7 +38,7 @@ def print_tables(sections, title: str) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from ..tables import cell_text
+    from vvalley.publish.sections import cell_text
 
     out = console()
     out.print(f"[bold]{escape(title)}[/bold]")

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from ._app import (DEFAULT_DATA, AsOfOpt, DataDir, RegionOpt, app, fail, load_or_fail, resolve_or_fail,
+from vvalley.cli._app import (DEFAULT_DATA, AsOfOpt, DataDir, RegionOpt, app, fail, load_or_fail, resolve_or_fail,
                    resolve_region_or_fail)
-from ._format import FormatOpt, OutputFormat, show
+from vvalley.cli._format import FormatOpt, OutputFormat, show
 
 MinSuppliersOpt = Annotated[int, typer.Option("--min-suppliers", min=1,
                                               help="A segment with fewer of the region's firms is weak (弱链).")]
@@ -32,8 +32,8 @@ def whatif(data: DataDir = DEFAULT_DATA, region: RegionOpt = None,
            as_of: AsOfOpt = None, min_suppliers: MinSuppliersOpt = 2,
            fmt: FormatOpt = OutputFormat.table) -> None:
     """The gaps that open or close if actors leave the region or suppliers in some countries are cut off."""
-    from ..whatif import whatif as run_whatif
-    from ..views import whatif_sections
+    from vvalley.analysis.whatif import whatif as run_whatif
+    from vvalley.publish.answers import whatif_sections
 
     if not remove and not cut_country:
         fail("nothing to change: give --remove ID and/or --cut-country REGION")
@@ -58,8 +58,8 @@ def compare(data: DataDir = DEFAULT_DATA, region: RegionOpt = None,
                 "--vs", min=1800, max=2100, help="With --as-of Y1: compare Y1 with this year (default: this year).")] = None,
             min_suppliers: MinSuppliersOpt = 2, fmt: FormatOpt = OutputFormat.table) -> None:
     """Compare two regions (--with B), or the region in two years (--as-of Y1 [--vs Y2])."""
-    from ..compare import compare_regions, compare_years
-    from ..views import compare_regions_sections, compare_years_sections
+    from vvalley.analysis.compare import compare_regions, compare_years
+    from vvalley.publish.answers import compare_regions_sections, compare_years_sections
 
     if with_region is None and as_of is None:
         fail("give --with REGION to compare regions, or --as-of YEAR [--vs YEAR] to compare years")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from ._app import (DEFAULT_DATA, DEFAULT_OUT, DataDir, Grade, MinConfidenceOpt, OutDir, RegionOpt, app, console,
+from vvalley.cli._app import (DEFAULT_DATA, DEFAULT_OUT, DataDir, Grade, MinConfidenceOpt, OutDir, RegionOpt, app, console,
                    echo, fail, fail_on_problems, load_or_fail)
 
 
 @app.command()
 def validate(data: DataDir = DEFAULT_DATA) -> None:
     """Check the data files; print every problem with file, line and column (exit 1 if any)."""
-    from ..summary import counts
+    from vvalley.analysis.counts import counts
 
     chain = load_or_fail(data, "fix them and run validate again")  # reads the files once
     by_kind, by_relation = counts(chain)
@@ -21,10 +21,10 @@ def validate(data: DataDir = DEFAULT_DATA) -> None:
 def build(data: DataDir = DEFAULT_DATA, out: OutDir = DEFAULT_OUT, region: RegionOpt = None,
           min_confidence: MinConfidenceOpt = Grade.U) -> None:
     """Validate the data, then write the graph, gaps, maps and report into the output folder."""
-    from ..build import build as run_build
-    from ..model import LookupProblem
-    from ..problems import DataError
-    from ..summary import counts
+    from vvalley.build import build as run_build
+    from vvalley.chain.model import LookupProblem
+    from vvalley.chain.problems import DataError
+    from vvalley.analysis.counts import counts
 
     try:
         result = run_build(data, out, region, min_confidence.value)

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from ..schema import GAP_KINDS
-from ._app import (DEFAULT_DATA, AsOfOpt, DataDir, Grade, MinConfidenceOpt, RegionOpt, app, console, echo, fail,
+from vvalley.chain.schema import GAP_KINDS
+from vvalley.cli._app import (DEFAULT_DATA, AsOfOpt, DataDir, Grade, MinConfidenceOpt, RegionOpt, app, console, echo, fail,
                    load_or_fail, resolve_region_or_fail)
 
 KIND_NAMES = tuple(GAP_KINDS)
@@ -41,8 +41,8 @@ def gaps(
     chain = load_or_fail(data, action="no gaps computed", min_confidence=min_confidence)
     region_id = resolve_region_or_fail(chain, region)
 
-    from ..gaps import analyse
-    from ..gaps_format import gaps_csv, gaps_json, gaps_markdown
+    from vvalley.analysis.gaps import analyse
+    from vvalley.publish.gapfiles import gaps_csv, gaps_json, gaps_markdown
 
     report = analyse(chain, region_id, as_of=as_of, min_suppliers=min_suppliers, kinds=kind or None, top=top)
     if fmt is Format.json:
@@ -65,7 +65,7 @@ def _print_table(chain, report) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from ..gaps import KINDS
+    from vvalley.analysis.gaps import KINDS
 
     s = report.summary
     title = (f"Gaps in {chain.label(report.region)}" + (f" as of {report.as_of}" if report.as_of else "")

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ._app import (DEFAULT_DATA, DEFAULT_OUT, AsOfOpt, DataDir, Grade, MinConfidenceOpt, RegionOpt, app, echo,
+from vvalley.cli._app import (DEFAULT_DATA, DEFAULT_OUT, AsOfOpt, DataDir, Grade, MinConfidenceOpt, RegionOpt, app, echo,
                    fail, load_or_fail, resolve_or_fail, resolve_region_or_fail)
 
 
@@ -49,9 +49,9 @@ def map_command(
     cut = chain.at(as_of)
     focus_id = resolve_or_fail(cut, focus) if focus is not None else None
 
-    from ..gaps import analyse
-    from ..outputs import write_atomic
-    from ..render import render_map
+    from vvalley.analysis.gaps import analyse
+    from vvalley.publish.files import write_atomic
+    from vvalley.render import render_map
 
     report = analyse(chain, region_id, as_of=as_of, min_suppliers=min_suppliers)
     page = render_map(cut, report, view=view.value, focus=focus_id, depth=depth)

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from ._app import DEFAULT_DATA, AsOfOpt, DataDir, RegionOpt, app, fail, load_or_fail, resolve_or_fail, resolve_region_or_fail
-from ._format import FormatOpt, OutputFormat, show
+from vvalley.cli._app import DEFAULT_DATA, AsOfOpt, DataDir, RegionOpt, app, fail, load_or_fail, resolve_or_fail, resolve_region_or_fail
+from vvalley.cli._format import FormatOpt, OutputFormat, show
 
 query_app = typer.Typer(help="Ask about one node: its facts and neighbours, a segment, paths, fill candidates.",
                         no_args_is_help=True, rich_markup_mode=None)
@@ -25,8 +25,8 @@ def _chain(data, as_of):
 def node(node_id: NodeArg, data: DataDir = DEFAULT_DATA, as_of: AsOfOpt = None,
          fmt: FormatOpt = OutputFormat.table) -> None:
     """A node's facts, evidence and confidence, and its neighbours grouped by relation, in and out."""
-    from ..query import node_info
-    from ..views import node_sections
+    from vvalley.analysis.query import node_info
+    from vvalley.publish.answers import node_sections
 
     chain = _chain(data, as_of)
     info = node_info(chain, resolve_or_fail(chain, node_id))
@@ -37,9 +37,9 @@ def node(node_id: NodeArg, data: DataDir = DEFAULT_DATA, as_of: AsOfOpt = None,
 def segment(segment_id: NodeArg, data: DataDir = DEFAULT_DATA, region: RegionOpt = None, as_of: AsOfOpt = None,
             fmt: FormatOpt = OutputFormat.table) -> None:
     """A segment seen from the region: its enterprises here and elsewhere, up- and downstream, institutes."""
-    from ..gaps import analyse
-    from ..query import segment_info
-    from ..views import segment_sections
+    from vvalley.analysis.gaps import analyse
+    from vvalley.analysis.query import segment_info
+    from vvalley.publish.answers import segment_sections
 
     chain = _chain(data, as_of)
     segment_id = resolve_or_fail(chain, segment_id, kinds=("segment",))
@@ -53,8 +53,8 @@ def path(start: NodeArg, end: NodeArg, data: DataDir = DEFAULT_DATA, as_of: AsOf
          limit: Annotated[int, typer.Option("--limit", min=1, max=50, help="At most this many paths.")] = 5,
          fmt: FormatOpt = OutputFormat.table) -> None:
     """Value-chain paths over feeds between two segments or actors (an enterprise stands for its segments)."""
-    from ..query import PATH_ENDPOINT_KINDS, value_paths
-    from ..views import path_sections
+    from vvalley.analysis.query import PATH_ENDPOINT_KINDS, value_paths
+    from vvalley.publish.answers import path_sections
 
     chain = _chain(data, as_of)
     a = resolve_or_fail(chain, start, kinds=PATH_ENDPOINT_KINDS)
@@ -69,8 +69,8 @@ def candidates(segment_id: NodeArg, data: DataDir = DEFAULT_DATA, region: Region
                top: Annotated[int, typer.Option("--top", min=1, max=100, help="How many candidates.")] = 10,
                fmt: FormatOpt = OutputFormat.table) -> None:
     """Enterprises outside the region that could fill a segment (招商目标), ranked as in `gaps`."""
-    from ..query import fill_candidates
-    from ..views import candidate_sections
+    from vvalley.analysis.query import fill_candidates
+    from vvalley.publish.answers import candidate_sections
 
     chain = _chain(data, as_of)
     segment_id = resolve_or_fail(chain, segment_id, kinds=("segment",))

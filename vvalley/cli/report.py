@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ._app import (DEFAULT_DATA, DEFAULT_OUT, AsOfOpt, DataDir, Grade, MinConfidenceOpt, OutDir, RegionOpt, app,
+from vvalley.cli._app import (DEFAULT_DATA, DEFAULT_OUT, AsOfOpt, DataDir, Grade, MinConfidenceOpt, OutDir, RegionOpt, app,
                    echo, fail, load_or_fail, resolve_region_or_fail)
 
 
@@ -32,7 +32,7 @@ def report(data: DataDir = DEFAULT_DATA, region: RegionOpt = None, out: OutDir =
            min_confidence: MinConfidenceOpt = Grade.U,
            ) -> None:
     """Write report.md and report.html (self-contained, printable) for a briefing into the output folder."""
-    from ..report import write_report
+    from vvalley.publish.report import write_report
 
     chain = load_or_fail(data, min_confidence=min_confidence)
     region = resolve_region_or_fail(chain, region)
@@ -50,14 +50,14 @@ def export(data: DataDir = DEFAULT_DATA,
                                                     "chain.<format> into (default: output/).")] = None,
            region: RegionOpt = None, as_of: AsOfOpt = None) -> None:
     """Write the chain as GraphML, GEXF, node-link JSON or an XLSX workbook (with the region's gaps)."""
-    from ..export import SUFFIX, export as run_export
-    from ..outputs import write_atomic
+    from vvalley.publish.export import SUFFIX, export as run_export
+    from vvalley.publish.files import write_atomic
 
     chain = load_or_fail(data).at(as_of)
     target = _target(out, f"chain{SUFFIX[fmt.value]}")
     report = None
     if fmt is ExportFormat.xlsx:
-        from ..gaps import analyse
+        from vvalley.analysis.gaps import analyse
 
         report = analyse(chain, resolve_region_or_fail(chain, region))
     try:

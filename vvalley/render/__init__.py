@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .views import MAX_ACTORS, VIEWS
+from vvalley.render.selection import MAX_ACTORS, VIEWS
 
 __all__ = ["render_map", "VIEWS", "MAX_ACTORS"]
 
@@ -15,14 +15,16 @@ VIEW_TITLES = {
 
 def render_map(chain, report, view: str = "chain", focus: str | None = None, depth: int = 2,
                max_actors: int = MAX_ACTORS) -> str:
-    """The map of `chain` and its gap report (`vvalley.gaps.analyse`) as one HTML page (text).
+    """The map of `chain` and its gap report (`vvalley.analysis.gaps.analyse`) as one HTML page (text).
 
     view: "chain" (segments and focus areas), "full" (plus the region's enterprises and institutes;
     grouped per segment past `max_actors`) or "ego" (`focus` and its neighbourhood to `depth`).
     The same inputs give the same text, byte for byte. Raises ValueError for an unknown view or
     an ego view without a focus, KeyError for an unknown focus id.
     """
-    from . import html, mapdata, views
+    from vvalley.render import html
+    from vvalley.render import mapdata
+    from vvalley.render import selection as views
 
     chain = chain.at(report.as_of) if report.as_of is not None else chain
     if focus is not None and focus not in chain.nodes.index:
@@ -49,7 +51,7 @@ def _region_label(chain, region: str) -> str:
 
 def _summary(report) -> list[str]:
     """A few lines of the report's summary for the side panel."""
-    from .mapdata import GAP_KINDS_ZH
+    from vvalley.render.mapdata import GAP_KINDS_ZH
 
     summary = report.summary
     lines = [f"Leaf segments covered 已覆盖环节: {summary.get('covered', 0)} / {summary.get('segments', 0)}"

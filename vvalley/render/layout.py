@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from ..schema import LAYERS
+from vvalley.chain.schema import LAYERS
 
 # Column order, left to right. Regions and actors with no segment only appear in some views.
 COLUMNS = (*LAYERS, "focus", "region", "other")

@@ -6,9 +6,9 @@ import math
 
 import pandas as pd
 
-from ..schema import CONFIDENCE_MEANING, GAP_KINDS, RELATIONS
-from . import layout
-from .views import Selection
+from vvalley.chain.schema import CONFIDENCE_MEANING, GAP_KINDS, RELATIONS
+from vvalley.render import layout
+from vvalley.render.selection import Selection
 
 SEGMENT_STATUS = {
     # status: (fill, border, dashed border, 中文, meaning)

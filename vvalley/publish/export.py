@@ -10,7 +10,7 @@ import zipfile
 import networkx as nx
 import pandas as pd
 
-from .outputs import FORMULA_PREFIXES, dumps_json
+from vvalley.publish.files import FORMULA_PREFIXES, dumps_json
 
 FORMATS = ("graphml", "gexf", "json", "xlsx")
 SUFFIX = {"graphml": ".graphml", "gexf": ".gexf", "json": ".json", "xlsx": ".xlsx"}

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..columns import isin
-from ..schema import ACTOR_KINDS
-from .layout import OTHER, template_columns
+from vvalley.chain.columns import isin
+from vvalley.chain.schema import ACTOR_KINDS
+from vvalley.render.layout import OTHER, template_columns
 
 VIEWS = ("chain", "full", "ego")
 TEMPLATE_KINDS = ("segment", "focus_area")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from .problems import Problem, quoted
+from vvalley.chain.problems import Problem, quoted
 
 # The row's first line number, under a name no header can hold (NUL bytes are rejected).
 LINE_COLUMN = "\x00line"

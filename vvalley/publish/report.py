@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .compare import compare_years, group_coverage, this_year
-from .gaps import KINDS, analyse
-from .tables import Section, md_escape, to_markdown
+from vvalley.analysis.compare import compare_years, group_coverage, this_year
+from vvalley.analysis.gaps import KINDS, analyse
+from vvalley.publish.sections import Section, md_escape, to_markdown
 
 MAP_LINKS = (("map.html", "Chain map (产业链全景图)"), ("map-full.html", "Full map with enterprises and institutes"))
 # Past this many gaps of one kind, the report lists the most severe and counts the rest.
@@ -24,7 +24,7 @@ def report_data(chain, region: str | None = None, as_of: int | None = None, year
     already computed for (chain, region, as_of); `maps` are (file, title) links written as
     relative links (the maps sit in the same folder).
     """
-    from .regions import default_region
+    from vvalley.chain.regions import default_region
 
     region = chain.resolve(region, kinds=("region",)) if region else default_region(chain)
     report = gap_report or analyse(chain, region, as_of=as_of, min_suppliers=min_suppliers)
@@ -168,7 +168,7 @@ def _environment():
     import jinja2
 
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("vvalley", "templates"),
+        loader=jinja2.PackageLoader("vvalley.publish", "templates"),
         autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined)
 
@@ -189,7 +189,7 @@ def render_report(chain, region: str | None = None, *, as_of: int | None = None,
 
 def write_report(chain, out_dir: Path | str, **kwargs) -> list[Path]:
     """Write report.md and report.html into `out_dir` (each whole or not at all)."""
-    from .outputs import write_atomic
+    from vvalley.publish.files import write_atomic
 
     markdown, html = render_report(chain, **kwargs)
     out_dir = Path(out_dir)

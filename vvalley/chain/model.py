@@ -9,8 +9,8 @@ from functools import cached_property
 
 import pandas as pd
 
-from .columns import isin
-from .schema import ACTOR_KINDS, CONFIDENCE, RELATIONS
+from vvalley.chain.columns import isin
+from vvalley.chain.schema import ACTOR_KINDS, CONFIDENCE, RELATIONS
 
 FACT_RELATIONS = tuple(name for name, spec in RELATIONS.items() if spec.needs_evidence)
 
@@ -214,14 +214,14 @@ class Chain:
     @cached_property
     def graph(self):
         """The whole chain as a networkx MultiDiGraph (built on first use: costly at scale)."""
-        from .graph import to_networkx
+        from vvalley.chain.graph import to_networkx
 
         return to_networkx(self)
 
     @cached_property
     def template_graph(self):
         """The segments and focus areas with their part_of, feeds and serves edges."""
-        from .graph import template_graph
+        from vvalley.chain.graph import template_graph
 
         return template_graph(self)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .gaps import KINDS, GapReport, analyse
-from .schema import LAYERS
+from vvalley.analysis.gaps import KINDS, GapReport, analyse
+from vvalley.chain.schema import LAYERS
 
 _LAYER_ORDER = {layer: i for i, layer in enumerate(LAYERS)}
 

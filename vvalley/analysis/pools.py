@@ -1,31 +1,13 @@
-"""Fill candidates (招商目标): enterprises outside a region that could fill a gap segment, ranked over tables."""
+"""The table queries behind the gap engine: who outside a region could fill a segment, and which
+segments are supplied only from abroad. The rest of the engine reads their (small) results."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pandas as pd
 
-from .columns import isin
+from vvalley.chain.columns import isin
 
-# The score is a weighted sum of three shares in [0, 1]; weights are documented in docs/gaps.md.
-WEIGHT_TIES, WEIGHT_PROXIMITY, WEIGHT_FIT = 0.40, 0.35, 0.25
-# Ties saturate: three distinct actors of the region already know the firm well enough.
-TIES_FULL = 3
 TIE_RELATIONS = ("supplies", "partners_with", "subsidiary_of")
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """An enterprise outside the region that operates in the gap's segment."""
-
-    id: str
-    score: float
-    why: str
-    components: dict = field(default_factory=dict)
-
-    def to_dict(self) -> dict:
-        return {"id": self.id, "score": self.score, "why": self.why, "components": dict(self.components)}
 
 
 def proximity_levels(chain, region: str) -> dict[str, tuple[float, str | None]]:
@@ -43,28 +25,18 @@ def proximity_levels(chain, region: str) -> dict[str, tuple[float, str | None]]:
     return out
 
 
-def proximity_words(chain, region: str, common: str | None) -> str:
-    """'same city (Hangzhou (杭州))', 'same country (China (中国))', 'abroad' …"""
-    if common is None:
-        return "abroad"
-    path = chain.region_path(region)
-    level = len(path) - 1 - path.index(common)  # 0 = country, 1 = province, 2 = city
-    if common == region:
-        return f"in {chain.label(region)}"
-    return f"same {({0: 'country', 1: 'province', 2: 'city'}.get(level, 'region'))} ({chain.label(common)})"
-
-
-def rank(chain, template, footing, targets: list[str], top: int) -> dict[str, list[Candidate]]:
-    """The best `top` candidates for each target segment, best first (score desc, then id)."""
-    if not targets or top <= 0:
-        return {t: [] for t in targets}
+def candidate_pool(chain, template, footing, targets: list[str]) -> pd.DataFrame | None:
+    """Every enterprise outside the region operating in a target segment (or below it), one row per
+    (target, firm), with what the score is made of: other/other_cov (its other segments, and how many
+    of them the region covers), fit, ties/tie_kinds (actors of the region it is tied to), proximity and
+    site (its nearest site to the region). None when no firm qualifies."""
     subtree = pd.DataFrame([(t, s) for t in targets for s in template.subtree[t]], columns=["target", "segment"])
     ops = chain.relation("operates_in")[["source", "target"]].rename(columns={"source": "firm", "target": "segment"})
     ops = ops.drop_duplicates()
     in_targets = ops[isin(ops["segment"], subtree["segment"]) & ~isin(ops["firm"], footing.firms)]
     pairs = in_targets.merge(subtree, on="segment")
     if pairs.empty:
-        return {t: [] for t in targets}
+        return None
     pool = pd.Index(pairs["firm"].unique())
 
     covered_segments = pd.Index([s for s, n in footing.firms_per_segment.items() if n > 0])
@@ -93,18 +65,7 @@ def rank(chain, template, footing, targets: list[str], top: int) -> dict[str, li
                  .drop_duplicates("source").set_index("source"))
     table["proximity"] = table["firm"].map(best_site["proximity"]).fillna(0.0)
     table["site"] = table["firm"].map(best_site["target"]).fillna("")
-
-    table["score"] = (WEIGHT_TIES * table["ties"].clip(upper=TIES_FULL) / TIES_FULL
-                      + WEIGHT_PROXIMITY * table["proximity"] + WEIGHT_FIT * table["fit"]).round(4)
-    table = table.sort_values(["target", "score", "firm"], ascending=[True, False, True])
-    best = table.groupby("target", sort=False).head(top)
-
-    region_name = str(chain.nodes.at[footing.region, "name"])
-    out: dict[str, list[Candidate]] = {t: [] for t in targets}
-    # At most top × targets rows: the few lines a person reads.
-    for row in best.to_dict("records"):
-        out[row["target"]].append(_candidate(chain, row, levels, footing.region, region_name))
-    return out
+    return table
 
 
 def _ties(chain, footing, pool: pd.Index) -> pd.DataFrame:
@@ -125,19 +86,27 @@ def _ties(chain, footing, pool: pd.Index) -> pd.DataFrame:
     return pd.concat([ties, kinds], axis=1)
 
 
-def _candidate(chain, row: dict, levels: dict, region: str, region_name: str) -> Candidate:
-    ties, proximity, fit = int(row["ties"]), float(row["proximity"]), float(round(row["fit"], 4))
-    parts = []
-    if ties:
-        parts.append(f"tied to {ties} {region_name} actor{'s' if ties != 1 else ''} ({row['tie_kinds']})")
-    else:
-        parts.append(f"no known tie to {region_name}")
-    parts.append(proximity_words(chain, region, levels[row["site"]][1]) if row["site"] else "location unknown")
-    other, other_cov = int(row["other"]), int(row["other_cov"])
-    if other:
-        parts.append(f"{other_cov} of its {other} other segment{'s' if other != 1 else ''} covered in {region_name}")
-    else:
-        parts.append("no other segment")
-    why = f"{chain.label(row['firm'])}: " + "; ".join(parts)
-    return Candidate(str(row["firm"]), float(row["score"]), why,
-                     {"ties": ties, "proximity": proximity, "fit": fit})
+def suppliers_abroad(chain, leaves: list[str], country: str) -> dict[str, tuple[list[str], list[str]]]:
+    """For each leaf whose known suppliers (firms operating in it) all sit outside `country`:
+    (those firms, their countries). A supplier without a known site keeps the leaf off the list."""
+    if not leaves:
+        return {}
+    ops = chain.relation("operates_in")
+    ops = ops.loc[isin(ops["target"], leaves), ["source", "target"]].drop_duplicates()
+    located = chain.relation("located_in")
+    sites = located.loc[isin(located["source"], ops["source"].unique()), ["source", "target"]]
+    sites = sites.assign(country=sites["target"].map(chain.country_of))
+    home = sites.assign(home=sites["country"] == country).groupby("source")["home"].any()
+    table = ops.assign(home=ops["source"].map(home))
+    # No known site: not known to be foreign, so it counts as a possible home supplier.
+    table["home"] = table["home"].fillna(True).astype(bool)
+    by_leaf = table.groupby("target")["home"].any()
+    abroad = by_leaf.index[~by_leaf.to_numpy()]
+    if not len(abroad):
+        return {}
+    rows = table[isin(table["target"], abroad)]
+    firms = rows.sort_values("source").groupby("target")["source"].agg(list)
+    countries = (rows.merge(sites[["source", "country"]], on="source")[["target", "country"]]
+                 .drop_duplicates().sort_values("country").groupby("target")["country"].agg(list))
+    return {str(leaf): (list(map(str, firms[leaf])), list(map(str, countries.get(leaf, []))))
+            for leaf in abroad}

@@ -7,8 +7,8 @@ import itertools
 import networkx as nx
 import pandas as pd
 
-from .coverage import Footing, Template
-from .schema import CONFIDENCE_MEANING, RELATIONS
+from vvalley.analysis.coverage import Footing, Template
+from vvalley.chain.schema import CONFIDENCE_MEANING, RELATIONS
 
 RELATION_ORDER = {name: i for i, name in enumerate(RELATIONS)}
 PATH_ENDPOINT_KINDS = ("segment", "enterprise", "institute", "focus_area")
@@ -227,13 +227,13 @@ def _shortest_paths(graph: nx.DiGraph, sources: list[str], targets: list[str], l
 def fill_candidates(chain, segment_id: str, region: str, top: int = 10, min_suppliers: int = 2) -> dict:
     """Enterprises outside `region` that could fill `segment_id`, ranked by the gap engine's score.
 
-    The ranking is vvalley.candidates.rank, the one `gaps` uses. Returns {"segment",
+    The ranking is vvalley.analysis.candidates.rank, the one `gaps` uses. Returns {"segment",
     "region", "local_firms" (the region's firms in it), "candidates": [{id, label, score,
     why, components: {ties, proximity, fit}}], "gaps": the gaps on this segment (kind,
     subject, severity, reason), "score_formula"}.
     """
-    from . import candidates as ranking
-    from .gaps import analyse
+    from vvalley.analysis import candidates as ranking
+    from vvalley.analysis.gaps import analyse
 
     template = Template.of(chain)
     if segment_id not in template.subtree:

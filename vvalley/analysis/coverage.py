@@ -7,7 +7,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from .columns import isin
+from vvalley.chain.columns import isin
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
-from . import candidates as _candidates
-from .candidates import Candidate
-from .columns import isin
-from .coverage import Footing, Template
-from .schema import GAP_KINDS
+from vvalley.analysis import candidates as _candidates
+from vvalley.analysis.candidates import Candidate
+from vvalley.analysis.pools import suppliers_abroad
+from vvalley.analysis.coverage import Footing, Template
+from vvalley.chain.schema import GAP_KINDS
 
 KINDS = GAP_KINDS  # kind -> 中文, from the schema
 
@@ -259,7 +259,7 @@ class _Context:
     def foreign_dependency(self) -> list[Gap]:
         needed = [leaf for leaf in self.t.leaves if not self.covered(leaf)
                   and any(self.covered(b) for b in self.t.feeds_into[leaf])]
-        suppliers = _suppliers_abroad(self.chain, needed, self.chain.country_of.get(self.region, self.region))
+        suppliers = suppliers_abroad(self.chain, needed, self.chain.country_of.get(self.region, self.region))
         country = self.label(self.chain.country_of.get(self.region, self.region))
         out = []
         for leaf in needed:
@@ -326,32 +326,6 @@ class _Context:
 
 def _n(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def _suppliers_abroad(chain, leaves: list[str], country: str) -> dict[str, tuple[list[str], list[str]]]:
-    """For each leaf whose known suppliers (firms operating in it) all sit outside `country`:
-    (those firms, their countries). A supplier without a known site keeps the leaf off the list."""
-    if not leaves:
-        return {}
-    ops = chain.relation("operates_in")
-    ops = ops.loc[isin(ops["target"], leaves), ["source", "target"]].drop_duplicates()
-    located = chain.relation("located_in")
-    sites = located.loc[isin(located["source"], ops["source"].unique()), ["source", "target"]]
-    sites = sites.assign(country=sites["target"].map(chain.country_of))
-    home = sites.assign(home=sites["country"] == country).groupby("source")["home"].any()
-    table = ops.assign(home=ops["source"].map(home))
-    # No known site: not known to be foreign, so it counts as a possible home supplier.
-    table["home"] = table["home"].fillna(True).astype(bool)
-    by_leaf = table.groupby("target")["home"].any()
-    abroad = by_leaf.index[~by_leaf.to_numpy()]
-    if not len(abroad):
-        return {}
-    rows = table[isin(table["target"], abroad)]
-    firms = rows.sort_values("source").groupby("target")["source"].agg(list)
-    countries = (rows.merge(sites[["source", "country"]], on="source")[["target", "country"]]
-                 .drop_duplicates().sort_values("country").groupby("target")["country"].agg(list))
-    return {str(leaf): (list(map(str, firms[leaf])), list(map(str, countries.get(leaf, []))))
-            for leaf in abroad}
 
 
 __all__ = ["KINDS", "Gap", "GapReport", "Candidate", "analyse"]

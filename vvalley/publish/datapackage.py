@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .schema import (CONFIDENCE_MEANING, EDGE_COLUMNS, EDGES_FILE, NODE_COLUMNS, NODES_FILE, RELATIONS,
+from vvalley.chain.schema import (CONFIDENCE_MEANING, EDGE_COLUMNS, EDGES_FILE, NODE_COLUMNS, NODES_FILE, RELATIONS,
                      YEAR_MAX, YEAR_MIN)
 
 
@@ -64,6 +64,6 @@ def describe() -> dict:
 
 
 if __name__ == "__main__":
-    from .outputs import dumps_json
+    from vvalley.publish.files import dumps_json
 
     print(dumps_json(describe()), end="")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .schema import KINDS, RELATIONS
+from vvalley.chain.schema import KINDS, RELATIONS
 
 
 def counts(chain) -> tuple[dict[str, int], dict[str, int]]:

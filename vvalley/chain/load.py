@@ -8,11 +8,11 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .columns import isin_series, lookup
-from .csvfile import LINE_COLUMN, Table, TableError, read_table
-from .model import Chain
-from .problems import DataError, Problem, choices_hint, quoted
-from .schema import (ACTOR_KINDS, CONFIDENCE, EDGE_COLUMNS, EDGES_FILE, ID_PATTERN, KINDS, LAYERS,
+from vvalley.chain.columns import isin_series, lookup
+from vvalley.chain.csvfile import LINE_COLUMN, Table, TableError, read_table
+from vvalley.chain.model import Chain
+from vvalley.chain.problems import DataError, Problem, choices_hint, quoted
+from vvalley.chain.schema import (ACTOR_KINDS, CONFIDENCE, EDGE_COLUMNS, EDGES_FILE, ID_PATTERN, KINDS, LAYERS,
                      NODE_COLUMNS, NODES_FILE, RELATIONS, YEAR_MAX, YEAR_MIN)
 
 __all__ = ["DataError", "Problem", "load_chain", "validate"]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .columns import isin, isin_series
-from .compare import diff_reports
-from .gaps import analyse
-from .model import Chain
+from vvalley.chain.columns import isin, isin_series
+from vvalley.analysis.compare import diff_reports
+from vvalley.analysis.gaps import analyse
+from vvalley.chain.model import Chain
 
 CUT_MODES = ("all", "any")
 
@@ -98,7 +98,7 @@ def supply_loss(before: Chain, after: Chain, region: str) -> list[dict]:
     foreign_dependency gap watches); `lost` lists the firms cut off. Needed leaves first, then
     fewest suppliers left, then id. Only leaves that lost a supplier or a home supplier appear.
     """
-    from .coverage import Footing, Template
+    from vvalley.analysis.coverage import Footing, Template
 
     template = Template.of(before)
     footing = Footing.of(before, region, template)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from .gaps import KINDS, GapReport
-from .outputs import dumps_json, spreadsheet_safe
+from vvalley.analysis.gaps import KINDS, GapReport
+from vvalley.publish.files import dumps_json, spreadsheet_safe
 
 CSV_COLUMNS = ("rank", "severity", "kind", "kind_zh", "side", "subject", "reason", "downstream_firms",
                "reach", "focus", "relatedness", "kind_weight", "nodes", "candidates")

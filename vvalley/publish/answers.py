@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .tables import Section
+from vvalley.publish.sections import Section
 
 ARROW = " → "
 
