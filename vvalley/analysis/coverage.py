@@ -54,30 +54,77 @@ class Template:
         return out
 
     @cached_property
-    def downstream(self) -> dict[str, frozenset[str]]:
-        """Segments downstream of each segment over feeds (the segment itself excluded).
-
-        A segment inherits the feeds of the groups it belongs to (chips feeds devices, so
-        CIS does), and reaching a group reaches every segment in it.
-        """
-        def successors(segment: str) -> set[str]:
+    def _step(self) -> dict[str, set[str]]:
+        """Segments each segment feeds directly, read through the hierarchy: a segment inherits the
+        feeds of the groups it belongs to (chips feeds devices, so CIS does), and reaching a group
+        reaches every segment in it."""
+        out = {}
+        for segment in self.segments:
             reached = set()
             for unit in self.lineage[segment]:
                 for target in self._feeds_out[unit]:
                     reached.update(self.subtree[target])
-            return reached
+            out[segment] = reached
+        return out
 
-        step = {s: successors(s) for s in self.segments}
+    @cached_property
+    def cycle_of(self) -> dict[str, frozenset[str]]:
+        """For each segment in a feeds cycle: the segments of its strongly connected group (itself
+        included). Segments on no cycle are absent."""
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        graph.add_nodes_from(self.segments)
+        graph.add_edges_from((a, b) for a, targets in self._step.items() for b in targets if a != b)
+        out = {}
+        for group in nx.strongly_connected_components(graph):
+            if len(group) > 1:
+                frozen = frozenset(group)
+                out.update((s, frozen) for s in group)
+        return out
+
+    @cached_property
+    def cyclic_groups(self) -> tuple[tuple[str, ...], ...]:
+        """The feeds cycles: each strongly connected group of segments, sorted, largest first."""
+        groups = {tuple(sorted(g)) for g in self.cycle_of.values()}
+        return tuple(sorted(groups, key=lambda g: (-len(g), g)))
+
+    @cached_property
+    def downstream(self) -> dict[str, frozenset[str]]:
+        """Segments downstream of each segment over feeds (the segment itself excluded).
+
+        Reach is read on the condensation: the segments of a feeds cycle are one group, and none of
+        them counts as downstream of another (otherwise one cycle puts the whole chain downstream
+        of every member). On acyclic data this is plain reachability.
+        """
+        step = self._step
+        own_group = {s: self.cycle_of.get(s, frozenset((s,))) for s in self.segments}
+        memo: dict[frozenset, frozenset[str]] = {}
+
+        def reach(group: frozenset) -> frozenset[str]:
+            # Everything reachable from a group, the group itself left out (iterative DFS over groups).
+            if group in memo:
+                return memo[group]
+            seen: set[str] = set()
+            stack = [t for s in group for t in step[s] if t not in group]
+            while stack:
+                node = stack.pop()
+                if node in seen:
+                    continue
+                seen.add(node)
+                stack.extend(t for t in step[node] if t not in seen)
+            memo[group] = frozenset(seen - group)
+            return memo[group]
+
         out = {}
         for segment in self.segments:
-            seen: set[str] = set()
-            frontier = set()
-            for member in self.subtree[segment]:
-                frontier |= step[member]
-            while frontier:
-                seen |= frontier
-                frontier = set().union(*(step[s] for s in frontier)) - seen
-            out[segment] = frozenset(seen - set(self.subtree[segment]))
+            inside = set(self.subtree[segment])
+            reached: set[str] = set()
+            collapsed: set[str] = set()
+            for member in inside:
+                reached |= reach(own_group[member])
+                collapsed |= own_group[member]
+            out[segment] = frozenset(reached - inside - collapsed)
         return out
 
     @cached_property

@@ -34,6 +34,12 @@ MinConfidenceOpt = Annotated[Grade, typer.Option(
     "--min-confidence",
     help="Count only facts graded this well or better: A official/filing, B reputable outlet, "
          "C aggregator/self-media, U unverified (default: every fact).")]
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the text people read: zh (中文, default) or en.")]
 AsOfOpt = Annotated[int | None, typer.Option("--as-of", help="Look at the chain as it was in this year.", min=1800, max=2100)]
 
 DEFAULT_DATA = Path("data")
