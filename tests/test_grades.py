@@ -17,7 +17,7 @@ CAP = {"filing": "A", "government": "A", "official_media": "A", "wire": "A", "in
        "repost": "B", "press": "B"}
 URL = re.compile(r"https?://[^\s;,)\"]+")
 # A widely known public record (a listing, a founding year, a group's ownership) named in the evidence but not
-# read: B at most, never A.
+# read in this pass is a recollection, not a cited source: C at most, like any inference.
 WIDELY_KNOWN = "widely known"
 
 
@@ -48,8 +48,6 @@ def best_grade(evidence: str, hosts: dict[str, str]) -> str:
         kind = kind_of(urlsplit(url).hostname or "", hosts)
         if kind and RANK[CAP[kind]] < RANK[best]:
             best = CAP[kind]
-    if best == "C" and WIDELY_KNOWN in evidence:
-        best = "B"
     return best
 
 
@@ -79,14 +77,14 @@ def test_the_rule_reads_the_best_host(hosts):
     assert best_grade("S17: http://www.xiaolijiang.cn/Post/8dc3487f33efc7c (mirror)", hosts) == "C"
     assert best_grade("https://podms.com/p1.html (prospectus repost)", hosts) == "B"
     assert best_grade("http://hacker2.cn/x ; https://www.xsnet.cn/content/1.html (萧山网)", hosts) == "A"
-    assert best_grade("widely known, not read in this pass: founded 2015", hosts) == "B"
+    assert best_grade("widely known, not read in this pass: founded 2015", hosts) == "C"
     assert best_grade("https://www.sec.gov/Archives/x.txt ; widely known", hosts) == "A"
     assert best_grade("inferred for this data set", hosts) == "C"
 
 
 def test_no_row_is_graded_above_its_evidence_hosts(hosts):
     """A needs an official host (filing, government, official media, wire, the firm's or institution's own site);
-    B needs a repost of a filing, a listed outlet or a named widely known record; anything else is C at best."""
+    B needs a repost of a filing or a listed outlet; anything else, a widely known record not read included, is C at best."""
     wrong = [f"{where}: graded {row['confidence']}, its evidence supports {best_grade(row['evidence'], hosts)}"
              for where, row in graded_rows()
              if row["confidence"] in ("A", "B") and RANK[row["confidence"]] < RANK[best_grade(row["evidence"], hosts)]]
