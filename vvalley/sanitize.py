@@ -5,7 +5,7 @@ gets one function here, and every writer calls it (never its own regex):
 
 | sink | function | what happens to a control character, U+FFFE/U+FFFF, a lone surrogate |
 |---|---|---|
-| terminal (echo, rich, errors) | `for_terminal` | shown as a visible escape (`\\x1b`, `\\u202e`); tab and newline kept |
+| terminal (echo, rich, errors) | `for_terminal` | shown as a visible escape (`\\u001b`, `\\u202e`); tab and newline kept |
 | HTML | `for_html` | removed; the rest HTML-escaped |
 | Markdown | `for_markdown` | removed; Markdown/HTML syntax backslash-escaped; one line |
 | XML (GraphML, GEXF, xlsx) | `for_xml` | removed, so the file is always well-formed XML 1.0 |
@@ -33,9 +33,11 @@ _NAME_UNSAFE = re.compile(f"[\t\n{_CONTROLS}{_NONCHARS}{_BIDI}]")
 # What XML 1.0 cannot hold, plus the C1 controls it only discourages (Excel refuses them).
 _XML_UNSAFE = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
-# Characters that would start Markdown (or raw HTML) formatting inside a table cell. "_" inside a
-# word (seg.chips.video_soc) and ">" (not at a line start) format nothing, so ids stay readable.
-_MD_SPECIAL = re.compile(r"([\\`*\[\]<|]|(?<!\w)_|_(?!\w))")
+# Characters that would start Markdown formatting inside a table cell. "_" inside a word
+# (seg.chips.video_soc) formats nothing, so ids stay readable. "<" becomes &lt;, not "\<": not
+# every renderer honours that escape (Python-Markdown does not), all honour &lt;. Without a "<"
+# no tag can open, and ">" not at a line start formats nothing, so "a->b" stays as it is.
+_MD_SPECIAL = re.compile(r"([\\`*\[\]|]|(?<!\w)_|_(?!\w))")
 
 # A spreadsheet runs a cell as a formula when it starts with one of these (tab and CR too:
 # Excel drops them and looks at what follows).
@@ -46,9 +48,8 @@ _STARTS_FORMULA = re.compile(r"[ \t]*[=+\-@]")
 
 
 def visible(ch: str) -> str:
-    """One character as a visible escape: \\x1b, \\u202e."""
-    code = ord(ch)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    """One character as a visible escape, \\u001b: readable, and valid inside a JSON string."""
+    return f"\\u{ord(ch):04x}"
 
 
 def clean(text) -> str:
@@ -56,12 +57,10 @@ def clean(text) -> str:
     return _UNSAFE.sub("", str(text))
 
 
-def for_terminal(text, json: bool = False) -> str:
+def for_terminal(text) -> str:
     """Text a terminal shows and never obeys: every control, bidi override or non-character
-    shown as a visible escape; tab and newline kept. With `json`, the escapes are JSON's
-    (\\u001b), so printed JSON stays valid."""
-    if json:
-        return _TERMINAL_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", str(text))
+    shown as a visible escape (\\u001b); tab and newline kept. The escapes are JSON's, so JSON
+    printed through here stays valid and means the same."""
     return _TERMINAL_UNSAFE.sub(lambda m: visible(m.group()), str(text))
 
 
@@ -73,7 +72,7 @@ def for_html(text) -> str:
 def for_markdown(text) -> str:
     """Text as literal Markdown on one line: no formatting, no HTML, no broken table cells."""
     text = " ".join(clean(text).split())
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("<", "&lt;")
 
 
 def for_xml(text) -> str:
@@ -126,3 +125,17 @@ def deep_clean(value):
     if isinstance(value, (list, tuple)):
         return [deep_clean(v) for v in value]
     return value
+
+
+def harden_jinja(env):
+    """A Jinja environment whose every `{{ value }}` and `|tojson` is cleaned before escaping.
+
+    Text already marked safe (Markup: inlined scripts, escaped HTML) is left as it is.
+    """
+    import json
+
+    from markupsafe import Markup
+
+    env.finalize = lambda value: value if isinstance(value, Markup) or not isinstance(value, str) else clean(value)
+    env.policies["json.dumps_function"] = lambda obj, **kwargs: json.dumps(deep_clean(obj), **kwargs)
+    return env

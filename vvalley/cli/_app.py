@@ -51,26 +51,49 @@ EXIT_INTERNAL = 3
 
 
 def console(stderr: bool = False):
-    from rich.console import Console
+    """A rich console whose output never carries a control character from the data (see _SafeConsole)."""
+    return _safe_console_class()(stderr=stderr, highlight=False, soft_wrap=True)
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+def _safe_console_class():
+    from rich.console import Console
+    from rich.segment import Segment
+
+    from vvalley.sanitize import for_terminal
+
+    class _SafeConsole(Console):
+        """Every piece of text rich renders goes through vvalley.sanitize.for_terminal, so an ESC
+        or bidi override in a name shows as \\u001b instead of being obeyed; rich's own styling
+        (colour, bold) is added after this point and is not touched."""
+
+        def render(self, renderable, options=None):
+            for segment in super().render(renderable, options):
+                if segment.control or not segment.text:
+                    yield segment
+                else:
+                    yield Segment(for_terminal(segment.text), segment.style, segment.control)
+
+    return _SafeConsole
 
 
 def echo(text: str = "", err: bool = False) -> None:
-    typer.echo(text, err=err)
+    """Print a line; control characters from the data are shown as escapes, never obeyed."""
+    from vvalley.sanitize import for_terminal
+
+    typer.echo(for_terminal(text), err=err)
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
+    echo(f"error: {message}", err=True)
     raise typer.Exit(code)
 
 
 def fail_on_problems(problems, data_dir: Path, action: str = "nothing was written") -> NoReturn:
     """Print every data problem and exit 1."""
     for problem in problems:
-        typer.echo(str(problem), err=True)
+        echo(str(problem), err=True)
     files = len({p.file for p in problems})
-    typer.echo(f"{len(problems)} problem(s) in {files} file(s) under {data_dir}; {action}.", err=True)
+    echo(f"{len(problems)} problem(s) in {files} file(s) under {data_dir}; {action}.", err=True)
     raise typer.Exit(EXIT_PROBLEMS)
 
 

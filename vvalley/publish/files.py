@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from vvalley.sanitize import FORMULA_PREFIXES, for_csv_cell  # noqa: F401  (FORMULA_PREFIXES kept for importers)
 
 
 def write_atomic(path: Path | str, data: bytes | str) -> Path:
@@ -40,7 +40,5 @@ def dumps_json(data) -> str:
 
 
 def spreadsheet_safe(value):
-    """A text cell that a spreadsheet would run as a formula, stored as text instead."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    """A CSV cell no spreadsheet runs as a formula, for `,` `;` and tab delimiters (see vvalley.sanitize)."""
+    return for_csv_cell(value)

@@ -7,6 +7,7 @@ import io
 
 from vvalley.analysis.gaps import KINDS, GapReport
 from vvalley.publish.files import dumps_json, spreadsheet_safe
+from vvalley.sanitize import for_markdown
 
 CSV_COLUMNS = ("rank", "severity", "kind", "kind_zh", "side", "subject", "reason", "downstream_firms",
                "reach", "focus", "relatedness", "kind_weight", "nodes", "candidates")
@@ -56,9 +57,8 @@ def gaps_markdown(report: GapReport, labels: dict[str, str] | None = None) -> st
 
 
 def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell: no pipes, no line breaks, no markup."""
-    return (str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
-            .replace("<", "&lt;").replace(">", "&gt;"))
+    """Text safe inside a Markdown table cell: no pipes, no line breaks, no markup, no controls."""
+    return for_markdown(text)
 
 
 __all__ = ["gaps_json", "gaps_csv", "gaps_markdown"]
