@@ -15,8 +15,8 @@ OSC_TITLE = "\x1b]0;PWNED\x07"  # sets the terminal's title
 CLEAR = "\x1b[2J"  # clears the screen
 CSI_C1 = "\x9b31m"  # the one-byte CSI (C1): red in some terminals
 BIDI = "\u202e"  # right-to-left override
-# Every character a sink must neutralise, and the sequences a terminal would obey.
-UNSAFE_CHARS = ["\x1b", "\x07", "\x9b", "\x0b", "\x7f", "\u202e", "\ufffe", "\uffff"]
+# Every character a file sink must neutralise; a terminal also must not obey a bidi override.
+UNSAFE_CHARS = ["\x1b", "\x07", "\x9b", "\x0b", "\x7f", "\ufffe", "\uffff"]
 
 NAMES = {  # id -> (name, name_zh, description, evidence)
     "reg.cn.zj.hangzhou.xiaoshan": (f"Xiaoshan{OSC_TITLE}{CLEAR}", "萧山区\x07", "", ""),
@@ -53,8 +53,9 @@ def write_corpus(folder: Path) -> Path:
     return folder
 
 
-def data_unsafe(text: str) -> list[str]:
-    """The corpus's unsafe characters and escape sequences found in `text` (empty when clean)."""
-    found = [repr(ch) for ch in UNSAFE_CHARS if ch in text]
+def data_unsafe(text: str, terminal: bool = False) -> list[str]:
+    """The corpus's unsafe characters and escape sequences found in `text` (empty when clean); with
+    `terminal`, bidi overrides too (files keep them as text: they are characters, not controls)."""
+    found = [repr(ch) for ch in UNSAFE_CHARS + ([BIDI] if terminal else []) if ch in text]
     found += [repr(seq) for seq in (OSC_TITLE, CLEAR, "\x1b[31m", "\x1b[5m") if seq in text]
     return found

@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from vvalley.sanitize import FORMULA_PREFIXES, for_csv_cell  # noqa: F401  (FORMULA_PREFIXES kept for importers)
+from vvalley.sanitize import FORMULA_PREFIXES, for_csv_cell, for_terminal  # noqa: F401  (FORMULA_PREFIXES kept for importers)
 
 
 def write_atomic(path: Path | str, data: bytes | str) -> Path:
@@ -35,8 +35,12 @@ def _umask() -> int:
 
 
 def dumps_json(data) -> str:
-    """JSON as vvalley writes it: UTF-8 text, sorted keys, stable indentation, final newline."""
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    """JSON as vvalley writes it: UTF-8 text, sorted keys, stable indentation, final newline.
+
+    Controls, bidi overrides and non-characters inside strings are written as \\uXXXX escapes (as
+    JSON already does for C0): the values are the same, and `cat gaps.json` cannot drive a terminal.
+    """
+    return for_terminal(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2)) + "\n"
 
 
 def spreadsheet_safe(value):

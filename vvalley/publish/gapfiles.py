@@ -37,7 +37,7 @@ def gaps_markdown(report: GapReport, labels: dict[str, str] | None = None) -> st
     """The summary and the gaps as Markdown tables (text escaped for table cells); `labels` maps
     node ids to display names (a link's ends are named one by one)."""
     s = report.summary
-    lines = [f"# Gaps in {labels.get(report.region, report.region) if labels else report.region}"
+    lines = [f"# Gaps in {_cell(labels.get(report.region, report.region) if labels else report.region)}"
              + (f" as of {report.as_of}" if report.as_of is not None else ""), "",
              f"{s['covered']} of {s['segments']} leaf segments covered ({s['coverage']:.0%}).", "",
              "| kind | 中文 | gaps |", "|---|---|---:|"]
