@@ -165,7 +165,7 @@ def resolve_region_or_fail(chain, region: str | None) -> str:
             return default_region(chain)
         except LookupError:
             fail("the data has no region (no node of kind 'region' in chain_nodes.csv); add the region and "
-                 "located_in edges for its enterprises, then run again", EXIT_PROBLEMS)
+                 "located_in edges for its enterprises, then run again")
     try:
         return chain.resolve(region, kinds=("region",))
     except LookupProblem as err:

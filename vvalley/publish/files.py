@@ -66,6 +66,8 @@ def write_atomic(path: Path | str, data: bytes | str) -> Path:
     device = str(Path(os.path.abspath(path))).startswith(("/dev/", "/proc/"))
     if device or path.is_symlink() or path.exists():
         if device or not path.is_file() or not os.path.isfile(os.path.realpath(path)):
+            while not (path.exists() or path.is_symlink()) and path.parent != path:
+                path = path.parent  # /dev/stdout, not /dev/stdout/chain.graphml
             raise OutputError(path, "is not a regular file (a device, a pipe or a folder); "
                                     "give a file path, e.g. output/chain.graphml, and open that file")
     check_folder(path.parent)

@@ -89,7 +89,13 @@ def write_generation(out_dir: Path | str, files: dict[str, bytes | str], data_sh
                                       "move it away or choose another --out")
     manifest = manifest_for(payloads, data_sha256)
     exchange = _can_exchange(out_dir)
-    staging = _make_staging(out_dir, inside=not exchange)
+    try:
+        staging = _make_staging(out_dir, inside=not exchange)
+    except OutputError:
+        if not exchange or not out_dir.is_dir():
+            raise
+        exchange = False  # the folder beside is not writable, out_dir may be: stage inside it
+        staging = _make_staging(out_dir, inside=True)
     try:
         for name, payload in payloads.items():
             _write_one(staging / name, payload)
@@ -134,7 +140,7 @@ def _make_staging(out_dir: Path, inside: bool) -> Path:
     try:
         staging.mkdir()
     except OSError as err:
-        raise os_error(err, staging.parent) from None
+        raise os_error(err, out_dir if inside else staging.parent) from None
     return staging
 
 
