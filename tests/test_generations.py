@@ -93,8 +93,7 @@ def test_a_build_failing_mid_write_leaves_the_previous_set(tmp_path, monkeypatch
     monkeypatch.setattr(generation, "_write_one", disk_full)
     result = CliRunner().invoke(app, ["build", "--data", str(b), "--out", str(out)])
     assert result.exit_code == 2
-    assert result.output.splitlines()[-1] == (
-        f"error: {out} cannot be written: no space left on its disk; free some space and run again")
+    assert result.output.splitlines()[-1] == f"错误：{out} 无法写入：磁盘已满；请腾出空间后再运行"
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert leftovers(out) == []
 

@@ -86,7 +86,8 @@ def write_generation(out_dir: Path | str, files: dict[str, bytes | str], data_sh
         target = out_dir / name
         if target.is_symlink() or (target.exists() and not target.is_file()):
             raise OutputError(target, "is in the way: it is a folder or a link where vvalley writes a file; "
-                                      "move it away or choose another --out")
+                                      "move it away or choose another --out",
+                              "挡住了输出：这里是文件夹或链接，而 vvalley 要写一个文件；请把它移走，或用 --out 另选位置")
     manifest = manifest_for(payloads, data_sha256)
     exchange = _can_exchange(out_dir)
     try:
