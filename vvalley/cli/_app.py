@@ -66,11 +66,13 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
 
 
 def fail_on_problems(problems, data_dir: Path, action: str = "nothing was written") -> NoReturn:
-    """Print every data problem and exit 1."""
+    """Print every data problem (past the cap of one kind, a line counting the rest) and exit 1."""
+    from vvalley.chain.problems import count
+
     for problem in problems:
         typer.echo(str(problem), err=True)
     files = len({p.file for p in problems})
-    typer.echo(f"{len(problems)} problem(s) in {files} file(s) under {data_dir}; {action}.", err=True)
+    typer.echo(f"{count(problems)} problem(s) in {files} file(s) under {data_dir}; {action}.", err=True)
     raise typer.Exit(EXIT_PROBLEMS)
 
 
