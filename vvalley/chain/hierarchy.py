@@ -23,8 +23,6 @@ def check_hierarchy(check, part_of: pd.DataFrame) -> None:
     """
     if part_of.empty:
         return
-    import networkx as nx
-
     parents = part_of.groupby("source")["target"].nunique()
     twice = part_of[part_of["source"].isin(parents.index[parents > 1])]
     first = twice.groupby("source")[LINE_COLUMN].min()
@@ -32,11 +30,17 @@ def check_hierarchy(check, part_of: pd.DataFrame) -> None:
               lambda r: f"{quoted(r['source'])} is part_of {quoted(r['target'])} here and of another "
                         f"parent on line {first[r['source']]}",
               "one parent per segment or region (the hierarchy is a tree)")
-    graph = nx.DiGraph()
+    sources, targets = part_of["source"].tolist(), part_of["target"].tolist()
     lines: dict[tuple[str, str], int] = {}
-    for source, target, line in zip(part_of["source"], part_of["target"], part_of[LINE_COLUMN]):
-        graph.add_edge(source, target)
+    for source, target, line in zip(sources, targets, part_of[LINE_COLUMN].tolist()):
         lines.setdefault((source, target), int(line))
+    cyclic = _not_peeled(lines)
+    if not cyclic:
+        return
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    graph.add_edges_from(edge for edge in lines if edge[0] in cyclic and edge[1] in cyclic)
     found = []
     for group in nx.strongly_connected_components(graph):
         if len(group) < 2:
@@ -50,6 +54,26 @@ def check_hierarchy(check, part_of: pd.DataFrame) -> None:
         check.append(Problem(check.label, lines[pairs[0]], "target", "cycle",
                              "part_of cycle: " + _path(cycle) + " (lines " + _lines([lines[p] for p in pairs]) + ")",
                              "part_of edges that form a tree, each pointing to a broader segment or region"))
+
+
+def _not_peeled(edges) -> set[str]:
+    """The nodes left when nodes with no incoming edge are taken away, again and again (Kahn):
+    empty when the edges have no cycle; else the cycles and what hangs below them."""
+    into: dict[str, int] = {}
+    out: dict[str, list[str]] = {}
+    for source, target in edges:
+        into[target] = into.get(target, 0) + 1
+        into.setdefault(source, 0)
+        out.setdefault(source, []).append(target)
+    ready = [node for node, n in into.items() if n == 0]
+    while ready:
+        node = ready.pop()
+        del into[node]
+        for target in out.get(node, ()):
+            into[target] -= 1
+            if into[target] == 0:
+                ready.append(target)
+    return set(into)
 
 
 def _pairs(cycle: list[str]) -> list[tuple[str, str]]:

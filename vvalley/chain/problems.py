@@ -61,8 +61,8 @@ class Problem:
 
 
 def count(problems) -> int:
-    """How many problems a list stands for: each listed one, plus those counted past the cap."""
-    return sum(1 + p.more for p in problems)
+    """How many problems a list stands for: one per listed problem, `more` for a line counting the rest."""
+    return sum(p.more or 1 for p in problems)
 
 
 class DataError(Exception):
