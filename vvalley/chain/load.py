@@ -15,12 +15,33 @@ from vvalley.chain.schema import EDGE_COLUMNS, EDGES_FILE, NODE_COLUMNS, NODES_F
 __all__ = ["DataError", "Problem", "load_chain", "validate"]
 
 
-def load_chain(data_dir: Path | str) -> Chain:
-    """Read and validate chain_nodes.csv and chain_edges.csv in `data_dir`.
+def load_chain(data_dir: Path | str, cache: bool | None = None) -> Chain:
+    """Read and validate chain_nodes.csv and chain_edges.csv in `data_dir` (or read a .duckdb file
+    written by `vvalley ingest`).
 
-    Raises DataError listing every problem found, each with file, line and column.
+    Raises DataError listing every problem found, each with file, line and column. Data that passed
+    is kept in the cache (vvalley.chain.ingest) keyed by the files' content, so the next load of the
+    same bytes skips parsing and checks; `cache` None means on unless VVALLEY_CACHE=off.
     """
+    from vvalley.chain import ingest
+
     data_dir = Path(data_dir)
+    if data_dir.suffix == ingest.DUCKDB_SUFFIX and not data_dir.is_dir():
+        return ingest.read_duckdb(data_dir)
+    key = stamp = None
+    if ingest.enabled() if cache is None else cache:
+        stamp = ingest.stamp(data_dir)
+        key = ingest.data_key(data_dir)
+        hit = ingest.cached(key) if key else None
+        if hit is not None:
+            return hit
+    chain = _load(data_dir)
+    if key is not None and ingest.stamp(data_dir) == stamp:  # not edited while it was read
+        ingest.store(key, chain, data_dir)
+    return chain
+
+
+def _load(data_dir: Path) -> Chain:
     problems: list[Problem] = []
     nodes_raw = _read(data_dir / NODES_FILE, _label(data_dir, NODES_FILE), problems)
     edges_raw = _read(data_dir / EDGES_FILE, _label(data_dir, EDGES_FILE), problems)
@@ -37,7 +58,7 @@ def load_chain(data_dir: Path | str) -> Chain:
 def validate(data_dir: Path | str) -> list[Problem]:
     """Every problem in the data files (empty when they are valid)."""
     try:
-        load_chain(data_dir)
+        load_chain(data_dir, cache=False)
     except DataError as err:
         return err.problems
     return []

@@ -28,6 +28,7 @@ CODES = {
     "bad-year": "a year is not a year",
     "year-order": "since is after until",
     "bad-number": "a weight is not a non-negative number",
+    "ingest-format": "a .duckdb file written by `vvalley ingest` of another vvalley",
 }
 
 

@@ -18,8 +18,9 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-DataDir = Annotated[Path, typer.Option("--data", help="Folder with chain_nodes.csv and chain_edges.csv.",
-                                       file_okay=False, dir_okay=True)]
+DataDir = Annotated[Path, typer.Option("--data", help="Folder with chain_nodes.csv and chain_edges.csv, "
+                                       "or a .duckdb file written by `vvalley ingest`.",
+                                       file_okay=True, dir_okay=True)]
 OutDir = Annotated[Path, typer.Option("--out", help="Folder to write the outputs into.",
                                       file_okay=False, dir_okay=True)]
 RegionOpt = Annotated[str | None, typer.Option("--region", help="Region id, English or Chinese name (default: Xiaoshan for the bundled data, else the region with most actors).")]
