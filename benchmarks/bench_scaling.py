@@ -6,8 +6,10 @@
 Each point runs in its own process: the time is that of load_chain (read, every check, typed tables;
 for depth also the tree walk, every subtree's size and each region's country), the memory the process
 peak (ru_maxrss) less its size before loading. A ratio is a point's figure over the previous one: about
-2 for each doubling when the cost is linear (less where a fixed cost still dominates). The data is
-synthetic and written under benchmarks/.cache/scaling/.
+2 for each doubling when the cost is linear (less where a fixed cost still dominates). Every point
+reads its CSVs with one parser (--parser, default the pyarrow one vvalley uses above 8 MB), so
+that a switch of parser between two sizes does not hide the growth. The data is synthetic and
+written under benchmarks/.cache/scaling/.
 """
 
 from __future__ import annotations
@@ -59,11 +61,31 @@ def write(axis: str, n: int) -> Path:
     return out
 
 
-def point(axis: str, folder: Path) -> dict:
+def _status(field: str) -> float | None:
+    """A VmRSS / VmHWM figure of this process in MB (Linux), else None."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def point(axis: str, folder: Path, parser: str) -> dict:
     sys.path.insert(0, str(ROOT))
+    import vvalley.chain.csvfile as csvfile
     from vvalley.chain.load import load_chain
 
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if parser != "auto":  # one parser for every point: files above 8 MB otherwise switch to the fast one
+        csvfile.FAST_PARSE_BYTES = 0 if parser == "fast" else 1 << 62
+    try:  # reset the peak to the current size, so the peak below is that of loading alone
+        Path("/proc/self/clear_refs").write_text("5")
+        before = _status("VmRSS")
+    except OSError:
+        before = None
+    if before is None:
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     started = time.perf_counter()
     chain = load_chain(folder, cache=False)
     if axis == "depth":
@@ -74,8 +96,8 @@ def point(axis: str, folder: Path) -> dict:
         assert chain.country_of["reg.cn.a"] == "reg.cn"
         assert len(chain.ancestors(chain.leaf_segments[0])) == chain.tree.depth.max()
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"seconds": seconds, "mb": max(peak - before, 0) / 1024, "nodes": len(chain.nodes),
+    peak = _status("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": seconds, "mb": max(peak - before, 0), "nodes": len(chain.nodes),
             "edges": len(chain.edges)}
 
 
@@ -84,26 +106,31 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=4, help="points per axis (each doubles the last)")
     parser.add_argument("--runs", type=int, default=3, help="runs per point (the median time is shown)")
     parser.add_argument("--axis", choices=sorted(START), action="append", help="only these axes")
+    parser.add_argument("--parser", choices=["fast", "careful", "auto"], default="fast",
+                        help="CSV parser for every point (auto: the careful one below 8 MB, as vvalley does)")
     parser.add_argument("--point", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.point:
         axis, folder = args.point
-        print(json.dumps(point(axis, Path(folder))))
+        print(json.dumps(point(axis, Path(folder), args.parser)))
         return
+    print(f"load_chain per point ({args.parser} CSV parser), median of {args.runs} runs; "
+          "ratio = this point / the one before")
     for axis in args.axis or ["rows", "depth", "columns"]:
         print(f"\n{axis}: {'n':>8} {'time':>8} {'ratio':>6} {'memory':>9} {'ratio':>6}")
         last = None
         for step in range(args.steps):
             n = START[axis] * 2 ** step
             folder = write(axis, n)
-            runs = [json.loads(subprocess.run([sys.executable, __file__, "--point", axis, str(folder)], check=True,
+            runs = [json.loads(subprocess.run([sys.executable, __file__, "--point", axis, str(folder),
+                                               "--parser", args.parser], check=True,
                                               capture_output=True, text=True).stdout.splitlines()[-1])
                     for _ in range(args.runs)]
             seconds = sorted(r["seconds"] for r in runs)[len(runs) // 2]
             mb = sorted(r["mb"] for r in runs)[len(runs) // 2]
             ratio_t = f"{seconds / last[0]:.2f}" if last else ""
             ratio_m = f"{mb / last[1]:.2f}" if last and last[1] > 0 else ""
-            print(f"{'':>{len(axis) + 1}} {n:>8,} {seconds:>7.2f}s {ratio_t:>6} {mb:>7.0f}MB {ratio_m:>6}", flush=True)
+            print(f"{'':>{len(axis) + 1}} {n:>8,} {seconds:>7.2f}s {ratio_t:>6} {mb:>7.1f}MB {ratio_m:>6}", flush=True)
             last = (seconds, mb)
 
 

@@ -1,7 +1,7 @@
 """Ingest once, ask many times: checked data kept by content hash (Parquet cache) or in a DuckDB file.
 
-The cache key is a BLAKE2 hash of the vvalley version, the stored format, the source of the modules
-that read and check the data, and the bytes of both CSV files: any edit of a file, or a new vvalley,
+The cache key is a BLAKE2 hash of the vvalley version, the stored format, the source of vvalley/chain/
+(the code that reads, checks and stores the data), and the bytes of both CSV files: any edit of a file, or a new vvalley,
 is a new key, so a cached chain is never stale. Only data that passed every check is stored.
 
 Where: $VVALLEY_CACHE_DIR, else $XDG_CACHE_HOME/vvalley, else ~/.cache/vvalley (one folder per key,
@@ -23,9 +23,6 @@ from vvalley.chain.problems import DataError, Problem
 from vvalley.chain.schema import EDGES_FILE, NODES_FILE
 
 MAX_ENTRIES = 8
-# The modules whose code decides what a valid chain is and how it is stored.
-_SOURCES = ("schema.py", "csvfile.py", "checks.py", "suggest.py", "hierarchy.py", "load.py", "tables.py",
-            "ingest.py")
 DUCKDB_SUFFIX = ".duckdb"
 
 
@@ -47,9 +44,8 @@ def data_key(data_dir: Path) -> str | None:
 
     digest = hashlib.blake2b(digest_size=20)
     digest.update(f"vvalley {vvalley.__version__} format {FORMAT}\n".encode())
-    here = Path(__file__).resolve().parent
-    for name in _SOURCES:
-        digest.update((here / name).read_bytes())
+    for module in sorted(Path(__file__).resolve().parent.glob("*.py")):  # the code that reads, checks, stores
+        digest.update(module.read_bytes())
     for name in (NODES_FILE, EDGES_FILE):
         path = data_dir / name
         try:
