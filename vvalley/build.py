@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import hashlib
+
 from vvalley.chain.load import load_chain
-from vvalley.chain.model import Chain
-from vvalley.publish.files import dumps_json, write_atomic
+from vvalley.chain.model import Chain, LookupProblem
+from vvalley.chain.schema import EDGES_FILE, NODES_FILE
+from vvalley.publish.files import dumps_json
+from vvalley.publish.generation import write_generation
 
 MAP_FILES = (("map.html", "chain"), ("map-full.html", "full"))
 
@@ -46,19 +50,37 @@ def render_outputs(chain: Chain, region: str | None = None) -> tuple[object, dic
     return report, outputs
 
 
+class NoRegion(LookupProblem):
+    """The data holds no region, so there is nothing to analyse (a data matter, not a bug)."""
+
+    def __init__(self, data_dir: Path | str):
+        self.text, self.what, self.suggestions = "", "region", []
+        LookupError.__init__(self, f"the data in {data_dir} has no region (no node of kind 'region' in {NODES_FILE}); "
+                                   "add the region and located_in edges for its enterprises, then run again")
+
+
+def data_hashes(data_dir: Path | str) -> dict[str, str]:
+    """sha256 of each data file, as the manifest names the data a generation was built from."""
+    return {name: hashlib.sha256((Path(data_dir) / name).read_bytes()).hexdigest() for name in (NODES_FILE, EDGES_FILE)}
+
+
 def build(data_dir: Path | str, out_dir: Path | str, region: str | None = None,
           min_confidence: str = "U") -> BuildResult:
     """Load and validate the chain, analyse it, then write graph, gaps, maps and report to `out_dir`.
 
     Everything is rendered in memory before the first file is written, so bad data or a failed
-    render leaves the output folder as it was; each file is replaced whole (write, then rename).
-    With `min_confidence`, the gaps, maps and report count only facts graded that well or better;
-    graph.json keeps every fact.
+    render leaves the output folder as it was. The files are then written as one generation
+    (vvalley.publish.generation): staged beside `out_dir`, swapped in at once, with
+    `manifest.json` naming each file's size and sha256 and the data's hashes; a failed or killed
+    build leaves the previous set as it was. With `min_confidence`, the gaps, maps and report
+    count only facts graded that well or better; graph.json keeps every fact.
     """
     chain = load_chain(data_dir)
+    hashes = data_hashes(data_dir)
+    if region is None and len(chain.ids("region")) == 0:
+        raise NoRegion(data_dir)
     report, analysed = render_outputs(chain.trusted(min_confidence), region)
     outputs = {"graph.json": graph_json(chain), **analysed}
     result = BuildResult(chain, report)
-    for name, payload in outputs.items():
-        result.written.append(write_atomic(Path(out_dir) / name, payload))
+    result.written = write_generation(out_dir, outputs, hashes)
     return result

@@ -63,9 +63,13 @@ def gaps(
 
 def _print_table(chain, report) -> None:
     from rich.table import Table
-    from rich.text import Text
+    from rich.text import Text as RichText
 
     from vvalley.analysis.gaps import KINDS
+    from vvalley.sanitize import for_terminal
+
+    def Text(text: str) -> RichText:  # noqa: N802 - data's control characters escaped before rich measures
+        return RichText(for_terminal(text))
 
     s = report.summary
     title = (f"Gaps in {chain.label(report.region)}" + (f" as of {report.as_of}" if report.as_of else "")

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import jinja2
 
+from vvalley.sanitize import harden_jinja
+
 VIS_VERSION = "9.1.2"
 CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
 
@@ -39,7 +41,7 @@ def environment() -> jinja2.Environment:
     )
     # tojson escapes <, >, & and ' as \u003c …; sorted keys keep the page byte-identical run to run.
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False, "separators": (",", ":")}
-    return env
+    return harden_jinja(env)  # control characters and non-characters from the data never reach the page
 
 
 def page(data: dict, legend: dict, heading: str, subheading: str, summary: list[str], title: str) -> str:
