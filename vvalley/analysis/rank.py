@@ -230,7 +230,7 @@ def rank_sheet(chain, result: RankResult, lang: str = "zh") -> tuple[list[str], 
     for r in result.regions:
         parent = display_name(_names(chain, r["parent"]), lang) if r["parent"] else ""
         row = [r["rank"], display_name(result.names[r["region"]], lang), parent, r["firms"],
-               f"{r['covered']}/{result.totals['leaves']}", r["coverage"]]
+               r["covered"], r["coverage"]]
         if result.segment:
             row += [r["segment_firms"], r["lq"]]
         rows.append(row)

@@ -24,6 +24,7 @@ class Format(str, Enum):
 
 
 LEVEL_ZH = {"district": "区县", "city": "城市", "province": "省份"}
+LEVEL_EN = {"district": "districts", "city": "cities", "province": "provinces"}
 
 
 @app.command()
@@ -94,13 +95,12 @@ def _print(chain, result, lang: str, top: int) -> None:
     if zh:
         title = f"{n} 个{LEVEL_ZH[result.level]}排名" + (f"（按{name(result.segment)}）" if result.segment else "（按覆盖率）")
     else:
-        title = f"{n} {result.level}s ranked" + (f" by {name(result.segment)}" if result.segment else " by coverage")
+        title = f"{n} {LEVEL_EN[result.level]} ranked" + (f" by {name(result.segment)}" if result.segment else " by coverage")
     table = Table(title=Text(title))
     for h in headers:
         table.add_column(Text(h), justify="right" if h not in ("地区", "上级地区", "Region", "Parent") else "left")
     for row in rows[:top]:
-        table.add_row(*[Text(f"{v:.0%}" if isinstance(v, float) and h in ("覆盖率", "Coverage") else str(v))
-                        for h, v in zip(headers, row)])
+        table.add_row(*[Text(_cell(h, v)) for h, v in zip(headers, row)])
     out.print(table)
     if n > top:
         out.print(Text(f"另有 {n - top} 个未列出（--top，或 --format csv 看全部）。" if zh
@@ -111,7 +111,7 @@ def _print(chain, result, lang: str, top: int) -> None:
     leaders.add_column(Text("企业总数" if zh else "Firms"), justify="right")
     leaders.add_column(Text("领先地区" if zh else "Leaders"))
     for seg in result.segments:
-        best = "；".join(f"{display_name(result.names[x['region']], lang)} {x['firms']}（{x['lq']:.2f}）" if zh
+        best = ("；" if zh else "; ").join(f"{display_name(result.names[x['region']], lang)} {x['firms']}（{x['lq']:.2f}）" if zh
                         else f"{display_name(result.names[x['region']], lang)} {x['firms']} ({x['lq']:.2f})"
                         for x in result.leaders[seg][:3])
         leaders.add_row(Text(name(seg)), str(result.totals["by_segment"].get(seg, 0)), Text(best or "—"))
@@ -140,3 +140,11 @@ def _print(chain, result, lang: str, top: int) -> None:
             entrants.add_row(Text(name(e["segment"])), Text(f"{e['peers_present']}：{holders}" if zh
                                                            else f"{e['peers_present']}: {holders}"), str(e["firms"]))
         out.print(entrants)
+
+
+def _cell(header: str, value) -> str:
+    if header in ("覆盖率", "Coverage"):
+        return f"{value:.0%}"
+    if header in ("区位商", "Location quotient"):
+        return f"{value:.2f}"
+    return str(value)
