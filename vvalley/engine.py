@@ -37,6 +37,7 @@ _lock = threading.RLock()
 _chosen: list[str] = []          # stack of engines set by use(); empty = the environment's or the default
 _backends: dict[str, object] = {}
 _tables: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_ran: dict[str, int] = {}        # engine -> queries run in this process (what last_runs() reports)
 
 
 def check(name: str) -> str:
@@ -118,14 +119,19 @@ def _connect_duckdb():
     return ibis.duckdb.connect()
 
 
-def spark_session():
-    """The active SparkSession, a Spark Connect one when SPARK_REMOTE is set, else a new local one."""
+def _quiet_pyspark() -> None:
+    """PySpark 4 warns on every pandas conversion that it does not support pandas 3 yet; the
+    conversions vvalley makes (strings, integers) are tested, so the warning is noise here."""
     import warnings
 
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
+
+
+def spark_session():
+    """The active SparkSession, a Spark Connect one when SPARK_REMOTE is set, else a new local one."""
+    _quiet_pyspark()
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FutureWarning)
-            from pyspark.sql import SparkSession
+        from pyspark.sql import SparkSession
     except ImportError as err:
         raise EngineUnavailable(f"the spark engine needs PySpark ({err}); {INSTALL_HINT['spark']}") from err
     active = SparkSession.getActiveSession()
@@ -156,17 +162,16 @@ def local_session(cores: str = "*"):
 
 
 def _connect_spark():
-    import warnings
-
     session = spark_session()
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FutureWarning)
-            import ibis
-            import ibis.backends.pyspark  # noqa: F401
+        import ibis
+        import ibis.backends.pyspark  # noqa: F401
     except ImportError as err:
         raise EngineUnavailable(f"the spark engine needs Ibis's pyspark backend ({err}); {INSTALL_HINT['spark']}") from err
-    session.sparkContext.setLogLevel("ERROR") if hasattr(session, "sparkContext") else None
+    try:
+        session.sparkContext.setLogLevel("ERROR")
+    except Exception:  # noqa: BLE001 - Spark Connect sessions have no SparkContext here
+        pass
     return ibis.pyspark.connect(session)
 
 
@@ -250,7 +255,10 @@ def fetch(expr, order: list[str] | None = None):
     """Run an Ibis expression on the engine in use; a pandas frame, sorted by `order` (default: every column)."""
     import pandas as pd
 
-    result = backend().to_pyarrow(expr)
+    name = current()
+    result = backend(name).to_pyarrow(expr)
+    with _lock:
+        _ran[name] = _ran.get(name, 0) + 1
     frame = result.to_pandas()
     if not isinstance(frame, pd.DataFrame):  # pragma: no cover - a scalar expression
         return frame
@@ -260,5 +268,11 @@ def fetch(expr, order: list[str] | None = None):
     return frame.reset_index(drop=True)
 
 
+def queries_run() -> dict[str, int]:
+    """How many queries each engine has run in this process (for tests and benchmarks)."""
+    with _lock:
+        return dict(_ran)
+
+
 __all__ = ["ENGINES", "EngineUnavailable", "backend", "check", "current", "fetch", "isin", "memtable",
-           "set_engine", "spark_problem", "spark_session", "tables", "use"]
+           "queries_run", "set_engine", "spark_problem", "spark_session", "tables", "use"]
