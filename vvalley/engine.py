@@ -148,10 +148,18 @@ def spark_session():
 
 
 def local_session(cores: str = "*"):
-    """A local SparkSession tuned for small jobs: few shuffle partitions, no UI, no progress bars."""
+    """A SparkSession tuned for small jobs (few shuffle partitions, no UI, no progress bars): local
+    with `cores`, or on VVALLEY_SPARK_MASTER (spark://host:7077, yarn …) when set, or on the master
+    spark-submit gave when it launched this process."""
     from pyspark.sql import SparkSession
 
-    return (SparkSession.builder.master(f"local[{cores}]").appName("vvalley")
+    builder = SparkSession.builder.appName("vvalley")
+    master = os.environ.get("VVALLEY_SPARK_MASTER")
+    if master:
+        builder = builder.master(master)
+    elif not os.environ.get("PYSPARK_GATEWAY_PORT"):  # not under spark-submit, which sets the master
+        builder = builder.master(f"local[{cores}]")
+    return (builder
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.shuffle.partitions", "4")
