@@ -239,6 +239,8 @@ def _strings(values):
     array = pa.array(values.array if hasattr(values, "array") else values)
     if pa.types.is_dictionary(array.type):
         array = array.dictionary_decode()
+    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+        return array  # as pandas holds it: no copy
     return array.cast(pa.string())
 
 

@@ -127,11 +127,16 @@ def rank(chain, level: str = "district", segment: str | None = None, region: str
     for i, row in enumerate(rows, start=1):
         row["rank"] = i
 
+    shown = set(wanted) | leaf_set
     cell_rows = [{"region": u, "segment": s, "firms": n, "lq": lq(u, s)}
-                 for (u, s), n in sorted(cells.items()) if n and s in set(wanted) | leaf_set]
+                 for (u, s), n in sorted(cells.items()) if n and s in shown]
+    by_segment: dict[str, list[tuple[str, int]]] = {}
+    for (u, s), n in cells.items():
+        if n:
+            by_segment.setdefault(s, []).append((u, n))
     leaders = {}
     for seg in wanted:
-        holders = [(u, n) for (u, s), n in cells.items() if s == seg and n]
+        holders = by_segment.get(seg, [])
         holders.sort(key=lambda x: (-x[1], -lq(x[0], seg), names[x[0]]["name"], x[0]))
         leaders[seg] = [{"region": u, "firms": n, "lq": lq(u, seg),
                          "share": round(n / seg_firms[seg], 4) if seg_firms.get(seg) else 0.0}
