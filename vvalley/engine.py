@@ -116,7 +116,9 @@ def _connect_duckdb():
         import ibis.backends.duckdb  # noqa: F401
     except ImportError as err:
         raise EngineUnavailable(f"the duckdb engine needs Ibis with DuckDB ({err}); {INSTALL_HINT['duckdb']}") from err
-    return ibis.duckdb.connect()
+    con = ibis.duckdb.connect()
+    con.raw_sql("SET enable_progress_bar = false")  # DuckDB draws one on long queries; output is ours
+    return con
 
 
 def _quiet_pyspark() -> None:

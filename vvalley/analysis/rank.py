@@ -102,17 +102,22 @@ def rank(chain, level: str = "district", segment: str | None = None, region: str
     unit_firms, seg_firms, total = counts["unit_firms"], counts["seg_firms"], counts["total"]
     cells = counts["cells"]   # (unit, segment) -> firms
 
+    # LQ of every non-empty cell, once (an empty cell's LQ is 0).
+    lq_of = {(u, sg): round((n / unit_firms[u]) / (seg_firms[sg] / total), 4)
+             for (u, sg), n in cells.items() if n and unit_firms.get(u) and seg_firms.get(sg) and total}
+
     def lq(unit: str, seg: str) -> float:
-        n, here, there = cells.get((unit, seg), 0), unit_firms.get(unit, 0), seg_firms.get(seg, 0)
-        if not n or not here or not there or not total:
-            return 0.0
-        return round((n / here) / (there / total), 4)
+        return lq_of.get((unit, seg), 0.0)
 
     leaf_set = set(leaves)
-    names = {r: _names(chain, r) for r in regions_of_level}
+    names = _all_names(chain, regions_of_level)
+    covered_in: dict[str, int] = {}
+    for (u, sg), n in cells.items():
+        if n and sg in leaf_set:
+            covered_in[u] = covered_in.get(u, 0) + 1
     rows = []
     for unit in regions_of_level:
-        covered = sum(1 for s in leaves if cells.get((unit, s), 0))
+        covered = covered_in.get(unit, 0)
         row = {"region": unit, "name": names[unit]["name"], "name_zh": names[unit]["name_zh"],
                "parent": chain.parent.get(unit), "firms": unit_firms.get(unit, 0), "covered": covered,
                "coverage": round(covered / len(leaves), 4) if leaves else 0.0}
@@ -214,6 +219,13 @@ def _peers(region: str, regions: list[str], leaves: list[str], cells: dict, lq, 
             "entrants": entrants[:ENTRANTS]}
 
 
+def _all_names(chain, ids: list[str]) -> dict[str, dict]:
+    """{"name", "name_zh"} of many nodes in one lookup (name_zh falls back to name)."""
+    table = chain.nodes.loc[ids, ["name", "name_zh"]]
+    return {str(i): {"name": str(n), "name_zh": str(z or n)}
+            for i, n, z in zip(table.index, table["name"], table["name_zh"])}
+
+
 def _names(chain, node: str) -> dict:
     name, name_zh = str(chain.nodes.at[node, "name"]), str(chain.nodes.at[node, "name_zh"] or "")
     return {"name": name, "name_zh": name_zh or name}
@@ -231,9 +243,10 @@ def rank_sheet(chain, result: RankResult, lang: str = "zh") -> tuple[list[str], 
                else ["Rank", "Region", "Parent", "Firms", "Covered segments", "Coverage"])
     if result.segment:
         headers += ["该环节企业数", "区位商"] if zh else ["Firms in segment", "Location quotient"]
+    parents = _all_names(chain, sorted({r["parent"] for r in result.regions if r["parent"]}))
     rows = []
     for r in result.regions:
-        parent = display_name(_names(chain, r["parent"]), lang) if r["parent"] else ""
+        parent = display_name(parents[r["parent"]], lang) if r["parent"] else ""
         row = [r["rank"], display_name(result.names[r["region"]], lang), parent, r["firms"],
                r["covered"], r["coverage"]]
         if result.segment:
