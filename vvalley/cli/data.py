@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vvalley.cli._app import (DEFAULT_DATA, DEFAULT_OUT, DataDir, Grade, MinConfidenceOpt, OutDir, RegionOpt, app, console,
+from vvalley.cli._app import (DEFAULT_DATA, DEFAULT_OUT, DataDir, EngineOpt, Grade, MinConfidenceOpt, OutDir, RegionOpt, app, console,
                    echo, fail, fail_on_problems, load_or_fail)
 
 
@@ -19,7 +19,7 @@ def validate(data: DataDir = DEFAULT_DATA) -> None:
 
 @app.command()
 def build(data: DataDir = DEFAULT_DATA, out: OutDir = DEFAULT_OUT, region: RegionOpt = None,
-          min_confidence: MinConfidenceOpt = Grade.U) -> None:
+          min_confidence: MinConfidenceOpt = Grade.U, engine: EngineOpt = None) -> None:
     """Validate the data, then write the graph, gaps, maps and report into the output folder."""
     from vvalley.build import build as run_build
     from vvalley.chain.model import LookupProblem

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from vvalley.chain.schema import GAP_KINDS
-from vvalley.cli._app import (DEFAULT_DATA, AsOfOpt, DataDir, Grade, MinConfidenceOpt, RegionOpt, app, console, echo, fail,
+from vvalley.cli._app import (DEFAULT_DATA, AsOfOpt, DataDir, EngineOpt, Grade, MinConfidenceOpt, RegionOpt, app, console, echo, fail,
                    load_or_fail, resolve_region_or_fail)
 
 KIND_NAMES = tuple(GAP_KINDS)
@@ -33,6 +33,7 @@ def gaps(
     top: Annotated[int, typer.Option("--top", min=0, help="Fill candidates shown per gap.")] = 5,
     fmt: Annotated[Format, typer.Option("--format", help="table (readable), json, csv (Excel) or md.")] = Format.table,
     min_confidence: MinConfidenceOpt = Grade.U,
+    engine: EngineOpt = None,
 ) -> None:
     """List the region's gaps (缺链 弱链 断链 …) by severity, with the enterprises that could fill them."""
     unknown = [k for k in kind or [] if k not in KIND_NAMES]
