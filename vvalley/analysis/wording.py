@@ -64,7 +64,7 @@ def short_firm_name(name: str) -> str:
             break
     short = _PAREN.sub("", short) if len(_PAREN.sub("", short)) >= 2 else short
     for prefix in _PLACE_PREFIXES:
-        if short.startswith(prefix) and len(short) - len(prefix) >= 2:
+        if short.startswith(prefix) and len(short) - len(prefix) >= 3:
             short = short[len(prefix):]
             break
     return short.strip() or name
@@ -181,7 +181,7 @@ def candidate_zh(names: Names, firm: str, region: str, ties: int, tie_kinds: str
 
 # ---- levels and targets -------------------------------------------------------------------------
 
-LEVELS = (("高", "high", 60), ("中", "medium", 35), ("低", "low", 0))
+LEVELS = (("高", "high", 50), ("中", "medium", 30), ("低", "low", 0))
 
 
 def level_of(score: float) -> tuple[str, str]:
@@ -215,6 +215,26 @@ def change_why(names: Names, row: dict, opened: bool, region: str, added: dict[s
 
     arrivals = who(parts, added)
     leavers = who(parts, removed)
+    ends = row["subject"].split("->")
+    if arrivals and kind == "broken_link" and len(ends) == 2:
+        a, b = ends
+        in_a, in_b = who([a], added), who([b], added)
+        if opened and in_b:  # the newcomer makes b but nobody local makes a: it must buy a from outside
+            return (f"new local demand: {names.listing(in_b, 'en')} would make {names.en.get(b, b)} "
+                    f"and needs {names.en.get(a, a)}, which {r_en} lacks",
+                    f"新增本地需求：{names.listing(in_b)}落户后做{names.zh(b)}，需要{names.zh(a)}，"
+                    f"但本区还没有这类企业（不是情况变差）", True)
+        if opened and in_a:
+            return (f"new local demand: {names.listing(in_a, 'en')} would make {names.en.get(a, a)}, "
+                    f"which no firm of {r_en} in {names.en.get(b, b)} buys yet",
+                    f"新增本地需求：{names.listing(in_a)}落户后做{names.zh(a)}，本区还没有{names.zh(b)}企业承接"
+                    f"（不是情况变差）", True)
+        if not opened and in_a:
+            return (f"{names.listing(in_a, 'en')} would supply {names.en.get(a, a)} locally to {names.en.get(b, b)}",
+                    f"{names.listing(in_a)}落户后，本区{names.zh(b)}企业可就近采购{names.zh(a)}", False)
+        if not opened and in_b:
+            return (f"{names.listing(in_b, 'en')} would be a local customer for {names.en.get(a, a)}",
+                    f"{names.listing(in_b)}落户后，本区{names.zh(a)}企业有了本地客户", False)
     if arrivals:
         firms_zh, firms_en = names.listing(arrivals), names.listing(arrivals, "en")
         if opened:
