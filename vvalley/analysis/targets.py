@@ -28,7 +28,7 @@ def _fills(gap, firms_here: int, min_suppliers: int) -> bool:
 
 
 def targets(chain, region: str, report, limit: int | None = None, min_suppliers: int = 2,
-            with_effects: bool = True) -> dict:
+            with_effects: bool = True, effects_for: int | None = None) -> dict:
     """The target list for `region` from its gap `report` (analyse(chain, region, ...)).
 
     Returns {"region", "targets": [row], "unfilled": [gap]} where a row is {"id", "name",
@@ -39,8 +39,8 @@ def targets(chain, region: str, report, limit: int | None = None, min_suppliers:
     "city", "province", "sites", "ties", "tie_kinds", "evidence", "confidence", "why", "why_zh"};
     best first (score, then need, attract, then name). The effect fields come from
     vvalley.analysis.whatif.whatif(add=[firm]) — the same engine `whatif --add` runs — and are
-    computed for the first `limit` rows only (all when None); without `with_effects` they are
-    left out. `unfilled` lists the fill gaps no known firm could fill: {"kind", "kind_zh",
+    computed for the first `effects_for` rows of the (first `limit`) rows, all when None; without
+    `with_effects` they are left out (each costs one analysis of the changed chain). `unfilled` lists the fill gaps no known firm could fill: {"kind", "kind_zh",
     "subject", "side", "severity", "name_zh", "reason_zh", "note_zh": 无已知候选企业：需外部调研}.
     No row scores 0.
     """
@@ -111,7 +111,8 @@ def targets(chain, region: str, report, limit: int | None = None, min_suppliers:
     if limit is not None:
         rows = rows[:limit]
     if with_effects and rows:
-        _add_effects(chain, region, report, rows, template, min_suppliers)
+        _add_effects(chain, region, report, rows[:effects_for] if effects_for is not None else rows, template,
+                     min_suppliers)
 
     unfilled = []
     seen = set()
