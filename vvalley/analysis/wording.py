@@ -58,11 +58,12 @@ class Names:
 def short_firm_name(name: str) -> str:
     """A Chinese firm name as people say it: legal suffix, bracketed town and home-province prefix off."""
     short = name.strip()
+    bare = _PAREN.sub("", short).strip()
+    short = bare if len(bare) >= 2 else short
     for suffix in _SUFFIXES:
         if short.endswith(suffix) and len(short) > len(suffix) + 1:
             short = short[: -len(suffix)]
             break
-    short = _PAREN.sub("", short) if len(_PAREN.sub("", short)) >= 2 else short
     for prefix in _PLACE_PREFIXES:
         if short.startswith(prefix) and len(short) - len(prefix) >= 3:
             short = short[len(prefix):]

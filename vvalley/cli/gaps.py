@@ -67,7 +67,7 @@ def gaps(
         # As written to a file: the BOM lets Excel read `vvalley gaps --format csv > gaps.csv` as UTF-8.
         typer.echo(gaps_csv(report), nl=False)
     elif fmt is Format.md:
-        echo(gaps_markdown(report, _labels(chain, report), lang=lang.value).rstrip("\n"))
+        echo(gaps_markdown(report, _labels(chain, report, lang.value), lang=lang.value).rstrip("\n"))
     else:
         _print_table(chain, report, lang.value, total)
     if min_confidence is not Grade.U and fmt in (Format.md, Format.table):
@@ -75,9 +75,15 @@ def gaps(
              f"\nCounting only facts graded {min_confidence.value} or better (--min-confidence).")
 
 
-def _labels(chain, report) -> dict[str, str]:
+def _labels(chain, report, lang: str = "en") -> dict[str, str]:
+    """Display names of the nodes a gap table shows: 'English (中文)', or the Chinese name alone."""
+    from vvalley.analysis.wording import Names
+
     named = {report.region, *(p for g in report.gaps for p in g.subject.split("->")),
              *(c.id for g in report.gaps for c in g.candidates)}
+    if lang == "zh":
+        names = Names(chain)
+        return {n: names.zh(n) for n in named}
     return {n: chain.label(n) for n in named}
 
 

@@ -58,17 +58,10 @@ def gaps_markdown(report: GapReport, labels: dict[str, str] | None = None, lang:
     return "\n".join(lines) + "\n"
 
 
-def _zh_name(labels: dict[str, str], node: str) -> str:
-    """The Chinese part of 'English (中文)', or the label."""
-    label = labels.get(node, node)
-    if label.endswith(")") and " (" in label:
-        return label[label.rindex(" (") + 2:-1]
-    return label
-
-
 def _markdown_zh(report: GapReport, labels: dict[str, str]) -> str:
+    """`labels` maps ids to Chinese names here (wording.Names.zh)."""
     s = report.summary
-    name = lambda n: _zh_name(labels, n)  # noqa: E731
+    name = lambda n: labels.get(n, n)  # noqa: E731
     lines = [f"# {name(report.region)}的缺口" + (f"（{report.as_of} 年）" if report.as_of is not None else ""), "",
              f"{s['segments']} 个末级环节中已覆盖 {s['covered']} 个（{s['coverage']:.0%}）。", "",
              "| 类型 | kind | 个数 |", "|---|---|---:|"]
