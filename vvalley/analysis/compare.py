@@ -178,6 +178,7 @@ def _actors(chain, region: str, ids: list[str]) -> list[dict]:
     segments = work.drop_duplicates().sort_values(["source", "target"]).groupby("source")["target"].agg(list)
     return [{"id": actor, "label": chain.label(actor), "kind": chain.kind_of(actor),
              "segments": list(segments.get(actor, [])),
+             "segment_labels": [chain.label(x) for x in segments.get(actor, [])],
              "since": _year(since.get(actor, pd.NA)) or _year(chain.nodes.at[actor, "since"]),
              "until": _year(until.get(actor, pd.NA)) or _year(chain.nodes.at[actor, "until"])}
             for actor in ids]

@@ -11,7 +11,7 @@ ARROW = " → "
 
 
 def _where(entry: dict) -> str:
-    return ", ".join(entry.get("regions") or []) or "location unknown"
+    return ", ".join(entry.get("region_labels") or entry.get("regions") or []) or "location unknown"
 
 
 # ---- query ----------------------------------------------------------------------------------
@@ -29,11 +29,11 @@ def node_sections(info: dict) -> list[Section]:
     for (relation, direction), members in groups.items():
         sections.append(Section(
             f"{arrow[direction]} {relation} ({len(members)})",
-            ["id", "name", "kind", "since", "until", "confidence", "evidence"],
-            [[n["id"], n["label"], n["kind"], n["since"], n["until"], n["confidence"], n["evidence"]]
+            ["name", "kind", "since", "until", "confidence", "evidence"],
+            [[n["label"], n["kind"], n["since"], n["until"], n["confidence"], n["evidence"]]
              for n in members]))
     if not groups:
-        sections.append(Section("Neighbours", ["id"], empty="no edges"))
+        sections.append(Section("Neighbours", ["name"], empty="no edges"))
     return sections
 
 
@@ -42,29 +42,31 @@ def segment_sections(info: dict) -> list[Section]:
     head = Section("Segment", ["field", "value"], [
         ["layer", info["layer"]],
         ["part of", info["parent"]["label"] if info["parent"] else None],
-        ["segments below", ", ".join(c["id"] for c in info["children"]) or None],
+        ["segments below", ", ".join(c["label"] for c in info["children"]) or None],
         [f"enterprises in {region}", len(info["local_firms"])],
         ["enterprises elsewhere", len(info["outside_firms"])],
     ])
-    local = Section(f"Enterprises in {region}", ["id", "name", "segments", "located in"],
-                    [[f["id"], f["label"], f["segments"], _where(f)] for f in info["local_firms"]],
+    local = Section(f"Enterprises in {region}", ["name", "segments", "located in"],
+                    [[f["label"], f.get("segment_labels", f["segments"]), _where(f)] for f in info["local_firms"]],
                     empty=f"none: no enterprise of {region} in this segment")
-    outside = Section("Enterprises elsewhere", ["id", "name", "segments", "located in", "country"],
-                      [[f["id"], f["label"], f["segments"], _where(f), f["countries"]]
+    outside = Section("Enterprises elsewhere", ["name", "segments", "located in", "country"],
+                      [[f["label"], f.get("segment_labels", f["segments"]), _where(f),
+                        f.get("country_labels", f["countries"])]
                        for f in info["outside_firms"]], empty="none known")
-    link_columns = ["id", "name", "layer", f"firms in {region}"]
+    link_columns = ["name", "layer", f"firms in {region}"]
     upstream = Section("Upstream (feeds into it)", link_columns,
-                       [[s["id"], s["label"], s["layer"], s["local_firms"]] for s in info["upstream"]])
+                       [[s["label"], s["layer"], s["local_firms"]] for s in info["upstream"]])
     downstream = Section("Downstream (it feeds)", link_columns,
-                         [[s["id"], s["label"], s["layer"], s["local_firms"]] for s in info["downstream"]])
-    institutes = Section("Institutes researching it", ["id", "name", "researches", "local", "located in"],
-                         [[i["id"], i["label"], i["researches"], i["local"], _where(i)]
+                         [[s["label"], s["layer"], s["local_firms"]] for s in info["downstream"]])
+    institutes = Section("Institutes researching it", ["name", "researches", "local", "located in"],
+                         [[i["label"], i.get("research_labels", i["researches"]), i["local"], _where(i)]
                           for i in info["institutes"]])
     sections = [head, local, outside, upstream, downstream, institutes]
     if info.get("gaps") is not None:
         sections.append(Section("Gaps on it", ["severity", "kind", "subject", "reason"],
                                 [[g["severity"], g["kind"] + (f" ({g['side']})" if g["side"] else ""),
-                                  g["subject"], g["reason"]] for g in info["gaps"]]))
+                                  g.get("label", g["subject"]), g.get("reason_zh") or g["reason"]]
+                                 for g in info["gaps"]]))
     return sections
 
 
@@ -85,10 +87,10 @@ def path_sections(result: dict) -> list[Section]:
 
 def candidate_sections(result: dict) -> list[Section]:
     # `why` starts with the candidate's name, so no separate name column.
-    rows = [[i, c["id"], f"{c['score']:.3f}", c["components"].get("ties"), c["components"].get("proximity"),
+    rows = [[i, c.get("label", c["id"]), f"{c['score']:.3f}", c["components"].get("ties"), c["components"].get("proximity"),
              c["components"].get("fit"), c["why"]] for i, c in enumerate(result["candidates"], start=1)]
     section = Section(f"Fill candidates for {result['segment']['label']} (招商目标)",
-                      ["#", "id", "score", "ties", "proximity", "fit", "why"], rows,
+                      ["#", "name", "score", "ties", "proximity", "fit", "why"], rows,
                       empty="no enterprise outside the region is known to operate in this segment")
     section.notes.append(result["score_formula"])
     for gap in result["gaps"]:
@@ -233,10 +235,10 @@ def compare_regions_sections(result: dict) -> list[Section]:
     groups = Section("Coverage by segment group", ["group", "leaves", a, b],
                      [[g["label"], g["leaves"], f"{g['covered_a']} ({_pct(g['a'])})",
                        f"{g['covered_b']} ({_pct(g['b'])})"] for g in result["groups"]])
-    only_a = Section(f"Covered in {a}, lacking in {b}", ["segment", "name", f"firms in {a}"],
-                     [[s["id"], s["label"], s["firms_a"]] for s in result["only_a"]])
-    only_b = Section(f"Covered in {b}, lacking in {a}", ["segment", "name", f"firms in {b}"],
-                     [[s["id"], s["label"], s["firms_b"]] for s in result["only_b"]])
+    only_a = Section(f"Covered in {a}, lacking in {b}", ["segment", f"firms in {a}"],
+                     [[s["label"], s["firms_a"]] for s in result["only_a"]])
+    only_b = Section(f"Covered in {b}, lacking in {a}", ["segment", f"firms in {b}"],
+                     [[s["label"], s["firms_b"]] for s in result["only_b"]])
     gaps = Section("Gaps by kind", ["kind", a, b],
                    [[kind, n["a"], n["b"]] for kind, n in result["gaps_by_kind"].items()])
     return [coverage, groups, only_a, only_b, gaps]
@@ -244,11 +246,12 @@ def compare_regions_sections(result: dict) -> list[Section]:
 
 def compare_years_sections(result: dict) -> list[Section]:
     y1, y2 = str(result["from"]), str(result["to"])
-    columns = ["id", "name", "kind", "works in", "since", "until"]
+    columns = ["name", "kind", "works in", "since", "until"]
     arrived = Section(f"Arrived between {y1} and {y2} ({len(result['arrived'])})", columns,
-                      [[x["id"], x["label"], x["kind"], x["segments"], x["since"], x["until"]]
+                      [[x["label"], x["kind"], x.get("segment_labels", x["segments"]), x["since"], x["until"]]
                        for x in result["arrived"]])
     left = Section(f"Left between {y1} and {y2} ({len(result['left'])})", columns,
-                   [[x["id"], x["label"], x["kind"], x["segments"], x["since"], x["until"]] for x in result["left"]])
+                   [[x["label"], x["kind"], x.get("segment_labels", x["segments"]), x["since"], x["until"]]
+                    for x in result["left"]])
     arrived.notes.append(f"actors in the region: {result['actors_before']} in {y1}, {result['actors_after']} in {y2}")
     return [arrived, left, *diff_sections(result, y1, y2)]
