@@ -32,21 +32,31 @@ def graph_json(chain: Chain) -> str:
     return dumps_json(nx.node_link_data(chain.graph, edges="edges"))
 
 
-def render_outputs(chain: Chain, region: str | None = None) -> tuple[object, dict[str, str]]:
-    """The gap report and the text of the gap, map and report files, by file name (nothing written)."""
+# The target list in a build: every firm, what its arrival changes for the best few (one what-if each).
+TARGET_EFFECTS_IN_BUILD = 5
+
+
+def render_outputs(chain: Chain, region: str | None = None) -> tuple[object, dict[str, str | bytes]]:
+    """The gap report and the text (or bytes) of the gap, map, report and list files, by file name
+    (nothing written). The chain is analysed once; the same report and target list feed every writer."""
     from vvalley.analysis.gaps import analyse
-    from vvalley.publish.gapfiles import gaps_csv, gaps_json
+    from vvalley.analysis.targets import targets
     from vvalley.chain.regions import default_region
+    from vvalley.publish.gapfiles import gaps_csv, gaps_json
+    from vvalley.publish.lists import lists_workbook
+    from vvalley.publish.report import render_docx, render_report
     from vvalley.render import render_map
-    from vvalley.publish.report import render_report
 
     region = chain.resolve(region, kinds=("region",)) if region else default_region(chain)
     report = analyse(chain, region)
-    outputs = {"gaps.json": gaps_json(report), "gaps.csv": gaps_csv(report)}
+    target_list = targets(chain, region, report, effects_for=TARGET_EFFECTS_IN_BUILD)
+    outputs: dict[str, str | bytes] = {"gaps.json": gaps_json(report), "gaps.csv": gaps_csv(report)}
     for name, view in MAP_FILES:
         outputs[name] = render_map(chain, report, view=view)
-    markdown, html = render_report(chain, region, gap_report=report)
+    markdown, html, data = render_report(chain, region, gap_report=report, targets=target_list, with_data=True)
     outputs["report.md"], outputs["report.html"] = markdown, html
+    outputs["report.docx"] = render_docx(data)
+    outputs["lists.xlsx"] = lists_workbook(chain, report, target_list)
     return report, outputs
 
 
