@@ -20,6 +20,7 @@ from vvalley.analysis.gaps import analyse
 from vvalley.chain.load import load_chain
 from vvalley.render import render_map
 from vvalley.render.html import CSP
+from vvalley.render.panorama import share_band
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -86,7 +87,7 @@ def test_nothing_is_fetched_from_outside():
         assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", page, re.I)
         assert not re.search(r"@import|url\(\s*['\"]?\s*(?:https?:)?//", page, re.I)
         scripts = [attrs for name, attrs in tags if name == "script"]
-        assert len(scripts) == 3 and all("src" not in attrs for attrs in scripts)
+        assert len(scripts) == 5 and all("src" not in attrs for attrs in scripts)
 
 
 def test_content_security_policy_blocks_stray_fetches():
@@ -111,7 +112,7 @@ def test_hostile_names_are_text_never_markup():
     # Real elements: only those of the template (no img/svg/iframe/option smuggled in by data).
     tags = Tags(page).tags
     assert not {"img", "svg", "iframe", "a", "b"} & {name for name, _ in tags}
-    assert len([1 for name, _ in tags if name == "script"]) == 3
+    assert len([1 for name, _ in tags if name == "script"]) == 5
     options = [attrs for name, attrs in tags if name == "option"]
     assert len(options) == 2  # "All" and the one focus area
     # The data survives as text: the JSON carries every payload verbatim.
@@ -165,10 +166,21 @@ def test_statuses_are_drawn_from_the_gap_report():
         assert nodes[segment]["status"] == status
     missing = [s for s, st in statuses.items() if st == "missing"]
     assert "seg.chips.cis" in missing
-    for segment in missing:
+    on_gap = {n for gap in data["gaps"] for n in gap["nodes"]}
+    leaves = [s for s in missing if s not in chain.children]
+    for segment in leaves:
         node = nodes[segment]
         assert node["shapeProperties"]["borderDashes"], segment
-        assert node["color"]["border"] == "#c62828" and node["gap"] is True
+        assert node["color"]["border"] == "#c62828" and node["gap"] is (segment in on_gap)
+        # a missing segment is drawn at least as big as any covered one
+        assert node["size"] >= max(n["size"] for n in nodes.values() if n["kind"] == "segment" and n.get("shape") == "dot")
+    assert all(n["gap"] is (n["id"] in on_gap) for n in nodes.values())
+    # group boxes: coloured by the share of their leaves covered, not by the group's own status
+    for group in (s for s in statuses if s in chain.children):
+        leaves_below = [d for d in chain.descendants(group) if d not in chain.children]
+        share = sum(statuses[d] != "missing" for d in leaves_below) / len(leaves_below)
+        assert nodes[group]["share"] == round(share, 4)
+        assert nodes[group]["color"]["background"] == share_band(share)[0]
     covered = nodes["seg.devices.camera"]
     assert covered["status"] != "missing" and covered["shapeProperties"]["borderDashes"] is False
     links = {(e["from"], e["to"]): e for e in data["edges"] if e["relation"] == "feeds"}

@@ -28,7 +28,7 @@ def graph_json(chain: Chain) -> str:
     return dumps_json(nx.node_link_data(chain.graph, edges="edges"))
 
 
-def render_outputs(chain: Chain, region: str | None = None) -> tuple[object, dict[str, str]]:
+def render_outputs(chain: Chain, region: str | None = None, meta=None) -> tuple[object, dict[str, str]]:
     """The gap report and the text of the gap, map and report files, by file name (nothing written)."""
     from vvalley.analysis.gaps import analyse
     from vvalley.publish.gapfiles import gaps_csv, gaps_json
@@ -40,7 +40,7 @@ def render_outputs(chain: Chain, region: str | None = None) -> tuple[object, dic
     report = analyse(chain, region)
     outputs = {"gaps.json": gaps_json(report), "gaps.csv": gaps_csv(report)}
     for name, view in MAP_FILES:
-        outputs[name] = render_map(chain, report, view=view)
+        outputs[name] = render_map(chain, report, view=view, meta=meta)
     markdown, html = render_report(chain, region, gap_report=report)
     outputs["report.md"], outputs["report.html"] = markdown, html
     return report, outputs
@@ -55,8 +55,12 @@ def build(data_dir: Path | str, out_dir: Path | str, region: str | None = None,
     With `min_confidence`, the gaps, maps and report count only facts graded that well or better;
     graph.json keeps every fact.
     """
+    from vvalley.chain.meta import read_meta
+
     chain = load_chain(data_dir)
-    report, analysed = render_outputs(chain.trusted(min_confidence), region)
+    meta = read_meta(data_dir)
+    region = region or (meta.region if meta.region in chain.nodes.index else None)
+    report, analysed = render_outputs(chain.trusted(min_confidence), region, meta=meta)
     outputs = {"graph.json": graph_json(chain), **analysed}
     result = BuildResult(chain, report)
     for name, payload in outputs.items():

@@ -14,17 +14,23 @@ VIEW_TITLES = {
 
 
 def render_map(chain, report, view: str = "chain", focus: str | None = None, depth: int = 2,
-               max_actors: int = MAX_ACTORS) -> str:
+               max_actors: int = MAX_ACTORS, meta=None) -> str:
     """The map of `chain` and its gap report (`vvalley.analysis.gaps.analyse`) as one HTML page (text).
 
     view: "chain" (segments and focus areas), "full" (plus the region's enterprises and institutes;
     grouped per segment past `max_actors`) or "ego" (`focus` and its neighbourhood to `depth`).
+    The page opens on the panorama (全景图) tab, the relation view (关系图) on the second; the ego view
+    opens on the relation view. `meta` (vvalley.chain.meta.ChainMeta) names the chain in the titles.
     The same inputs give the same text, byte for byte. Raises ValueError for an unknown view or
     an ego view without a focus, KeyError for an unknown focus id.
     """
     from vvalley.render import html
     from vvalley.render import mapdata
     from vvalley.render import selection as views
+    from vvalley.render.panorama import panorama
+    from vvalley.chain.meta import ChainMeta
+
+    meta = meta or ChainMeta()
 
     chain = chain.at(report.as_of) if report.as_of is not None else chain
     if focus is not None and focus not in chain.nodes.index:
@@ -34,15 +40,26 @@ def render_map(chain, report, view: str = "chain", focus: str | None = None, dep
     data = mapdata.map_data(chain, report, selection, region)
     as_of = f" · as of {report.as_of} 截至{report.as_of}年" if report.as_of is not None else ""
     where = f" · around {_line(chain, focus)} depth {depth}" if view == "ego" else ""
-    heading = f"{region} 视觉产业链图谱 · Vision industry chain map"
+    region_zh, region_en = _names(chain, report.region)
+    heading = {"zh": f"{region_zh} · {meta.title('zh')}图谱", "en": f"{region_en} · {meta.title('en')} map"}
     subheading = f"{VIEW_TITLES[view]}{where}{as_of} · {len(data['nodes'])} nodes, {len(data['edges'])} links"
+    pano = panorama(chain, report)
     return html.page(data, mapdata.legend(view), heading, subheading, _summary(report),
-                     f"{region} · vvalley map ({view})")
+                     f"{region_zh} · {meta.title('zh')} · vvalley ({view})", pano=pano, meta=meta,
+                     tab="relation" if view == "ego" else "panorama")
 
 
 def _line(chain, node_id: str) -> str:
     name, name_zh = chain.nodes.at[node_id, "name"], chain.nodes.at[node_id, "name_zh"]
     return f"{name_zh} {name}" if name_zh and name_zh != name else str(name)
+
+
+def _names(chain, node_id: str) -> tuple[str, str]:
+    """(Chinese name or English, English name) of a node; the id itself when the node is unknown."""
+    if node_id not in chain.nodes.index:
+        return node_id, node_id
+    name, name_zh = str(chain.nodes.at[node_id, "name"]), str(chain.nodes.at[node_id, "name_zh"])
+    return name_zh or name, name
 
 
 def _region_label(chain, region: str) -> str:
