@@ -29,11 +29,12 @@ def graph_json(chain: Chain) -> str:
 
 
 def render_outputs(chain: Chain, region: str | None = None, meta=None) -> tuple[object, dict[str, str]]:
-    """The gap report and the text of the gap, map and report files, by file name (nothing written)."""
+    """The gap report and the text (bytes for poster.png) of the gap, map, poster and report files, by file name (nothing written)."""
     from vvalley.analysis.gaps import analyse
     from vvalley.publish.gapfiles import gaps_csv, gaps_json
     from vvalley.chain.regions import default_region
-    from vvalley.render import render_map
+    from vvalley.render import render_map, render_poster
+    from vvalley.render.poster import convert as poster_bytes
     from vvalley.publish.report import render_report
 
     region = chain.resolve(region, kinds=("region",)) if region else default_region(chain)
@@ -41,6 +42,8 @@ def render_outputs(chain: Chain, region: str | None = None, meta=None) -> tuple[
     outputs = {"gaps.json": gaps_json(report), "gaps.csv": gaps_csv(report)}
     for name, view in MAP_FILES:
         outputs[name] = render_map(chain, report, view=view, meta=meta)
+    outputs["poster.svg"] = render_poster(chain, report, meta=meta)
+    outputs["poster.png"] = poster_bytes(outputs["poster.svg"], "png")
     markdown, html = render_report(chain, region, gap_report=report)
     outputs["report.md"], outputs["report.html"] = markdown, html
     return report, outputs

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from vvalley.render.selection import MAX_ACTORS, VIEWS
 
-__all__ = ["render_map", "VIEWS", "MAX_ACTORS"]
+__all__ = ["render_map", "render_poster", "VIEWS", "MAX_ACTORS"]
 
 VIEW_TITLES = {
     "chain": "产业链全景 chain view",
@@ -28,6 +28,7 @@ def render_map(chain, report, view: str = "chain", focus: str | None = None, dep
     from vvalley.render import mapdata
     from vvalley.render import selection as views
     from vvalley.render.panorama import panorama
+    from vvalley.render.poster import poster
     from vvalley.chain.meta import ChainMeta
 
     meta = meta or ChainMeta()
@@ -44,9 +45,39 @@ def render_map(chain, report, view: str = "chain", focus: str | None = None, dep
     heading = {"zh": f"{region_zh} · {meta.title('zh')}图谱", "en": f"{region_en} · {meta.title('en')} map"}
     subheading = f"{VIEW_TITLES[view]}{where}{as_of} · {len(data['nodes'])} nodes, {len(data['edges'])} links"
     pano = panorama(chain, report)
+    # Printed, the page is the A3 poster of the same panorama (no generated-on date: the page stays byte-stable).
+    print_svg = poster(pano, f"{region_zh} · {meta.title('zh')}全景图",
+                       f"{region_en} · {meta.title('en')} panorama", meta, "", "a3")
     return html.page(data, mapdata.legend(view), heading, subheading, _summary(report),
                      f"{region_zh} · {meta.title('zh')} · vvalley ({view})", pano=pano, meta=meta,
-                     tab="relation" if view == "ego" else "panorama")
+                     tab="relation" if view == "ego" else "panorama", print_svg=print_svg)
+
+
+def render_poster(chain, report, meta=None, size: str = "16x9", generated: str | None = None) -> str:
+    """The panorama of `chain` and its gap report as a one-page poster, SVG text (render.poster.convert
+    makes PNG or PDF of it). `generated` is the date printed as generated-on (default: today, or
+    SOURCE_DATE_EPOCH when set); the same inputs give the same bytes.
+    """
+    from vvalley.chain.meta import ChainMeta
+    from vvalley.render.panorama import panorama
+    from vvalley.render.poster import poster
+
+    meta = meta or ChainMeta()
+    chain = chain.at(report.as_of) if report.as_of is not None else chain
+    region_zh, region_en = _names(chain, report.region)
+    return poster(panorama(chain, report), f"{region_zh} · {meta.title('zh')}全景图",
+                  f"{region_en} · {meta.title('en')} panorama", meta, generated or generated_on(), size)
+
+
+def generated_on() -> str:
+    """Today as YYYY-MM-DD (UTC), or the day of SOURCE_DATE_EPOCH when it is set (reproducible builds)."""
+    import datetime
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = (datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc) if epoch and epoch.isdigit()
+            else datetime.datetime.now(datetime.timezone.utc))
+    return when.strftime("%Y-%m-%d")
 
 
 def _line(chain, node_id: str) -> str:

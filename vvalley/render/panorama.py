@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
+
+from vvalley.chain.columns import isin
 from vvalley.chain.schema import GAP_KINDS, LAYERS
 
 # The three statuses a leaf can have, as a word that reads in black and white and a colour.
@@ -45,9 +48,10 @@ class _Names:
 
     def __post_init__(self):
         nodes = self.chain.nodes
-        self.name = nodes["name"].astype(str).to_dict()
-        self.name_zh = nodes["name_zh"].astype(str).to_dict()
-        self.kind = nodes["kind"].astype(str).to_dict()
+        ids = nodes.index.tolist()
+        self.name = dict(zip(ids, map(str, nodes["name"].tolist())))
+        self.name_zh = dict(zip(ids, map(str, nodes["name_zh"].tolist())))
+        self.kind = dict(zip(ids, map(str, nodes["kind"].tolist())))
 
     def zh(self, node_id: str) -> str:
         return self.name_zh.get(node_id) or self.name.get(node_id, node_id)
@@ -209,18 +213,20 @@ def _actors(chain, actor_ids: list[str], names: _Names, local: set[str]) -> dict
     """Each firm's or institute's card: segments, sites by name, ties, evidence (one pass over the edges)."""
     wanted = set(actor_ids)
     cards = {}
-    nodes = chain.nodes
-    for actor in actor_ids:
+    rows = chain.nodes.loc[actor_ids, ["since", "evidence", "confidence"]]
+    for actor, since, evidence, confidence in zip(actor_ids, rows["since"].tolist(), rows["evidence"].tolist(),
+                                                  rows["confidence"].tolist()):
         cards[actor] = {"kind": names.kind[actor], "name_zh": names.zh(actor), "name": names.en(actor),
-                        "local": actor in local, "since": _year(nodes.at[actor, "since"]),
-                        "evidence": str(nodes.at[actor, "evidence"] or ""),
-                        "confidence": str(nodes.at[actor, "confidence"] or ""),
-                        "segments": [], "sites": [], "ties": []}
+                        "local": actor in local, "since": _year(since), "evidence": str(evidence or ""),
+                        "confidence": str(confidence or ""), "segments": [], "sites": [], "ties": []}
     edges = chain.edges
-    edges = edges[edges["source"].isin(wanted) | edges["target"].isin(wanted)]
+    edges = edges[isin(edges["source"], wanted) | isin(edges["target"], wanted)]
     has_site = "site" in edges.columns
-    for e in edges.to_dict("records"):
-        rel, source, target = str(e["relation"]), e["source"], e["target"]
+    columns = ["relation", "source", "target", "since", "evidence"] + (["site"] if has_site else [])
+    records = zip(*(edges[c].astype(str).tolist() if c == "relation" else edges[c].tolist() for c in columns))
+    for values in records:
+        e = dict(zip(columns, values))
+        rel, source, target = e["relation"], e["source"], e["target"]
         if rel in ("operates_in", "researches") and source in cards:
             cards[source]["segments"].append({"id": target, "name_zh": names.zh(target), "name": names.en(target)})
         elif rel == "located_in" and source in cards:
@@ -241,6 +247,6 @@ def _actors(chain, actor_ids: list[str], names: _Names, local: set[str]) -> dict
 
 def _year(value):
     try:
-        return None if value is None or value != value else int(value)
+        return None if value is None or value is pd.NA or value != value else int(value)
     except (TypeError, ValueError):
         return None

@@ -76,8 +76,7 @@ window.vvalleyRelation = function () {
   function openView() {
     fitAll();
     if (network.getScale() + 1e-6 >= readableScale()) return;
-    var first = data.gaps.length ? data.gaps[0].nodes : [];
-    if (first.length) { zoomTo(first); return; }
+    if (data.gaps.length) { focusGap(0); return; }
     network.moveTo({scale: readableScale(), animation: false});
   }
 
