@@ -199,7 +199,7 @@ def _box(svg: _Svg, box: dict, x: float, y: float, w: float, h: float, size: flo
     dash = "5 3" if box["status"] == "missing" else None
     # Every firm is named in the box's title (a tooltip), also those past the "+N" the box draws.
     everyone = "、".join(box.get("firm_names", [])) or "本地无企业"
-    svg.parts.append(f'<g data-segment="{escape(box["id"], {chr(34): "&quot;"})}"><title>{escape(box["name_zh"])}：{escape(everyone)}</title>')
+    svg.parts.append(f'<g data-poster-segment="{escape(box["id"], {chr(34): "&quot;"})}"><title>{escape(box["name_zh"])}：{escape(everyone)}</title>')
     svg.rect(x, y, w, h, box["fill"], box["border"], 2 if dash else 1.5, dash)
     svg.rect(x + 3, y + 3, size * 1.25, size * 1.35, box["border"], rx=2)
     svg.text(x + 3 + size * 0.625, y + 3 + size * 1.05, box["word_zh"], size * 0.9, "#ffffff", "bold", anchor="middle")

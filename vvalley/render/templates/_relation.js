@@ -76,7 +76,14 @@ window.vvalleyRelation = function () {
   function openView() {
     fitAll();
     if (network.getScale() + 1e-6 >= readableScale()) return;
-    if (data.gaps.length) { focusGap(0); return; }
+    if (data.gaps.length) {
+      focusGap(0);
+      if (network.getScale() < readableScale()) {  // a long link: open readable on its first end
+        network.moveTo({position: network.getPositions([data.gaps[0].nodes[0]])[data.gaps[0].nodes[0]],
+                        scale: readableScale(), animation: false});
+      }
+      return;
+    }
     network.moveTo({scale: readableScale(), animation: false});
   }
 
@@ -102,14 +109,14 @@ window.vvalleyRelation = function () {
     });
     around = around.filter(function (id) { var n = nodes.get(id); return n && !n.hidden; });
     if (!around.length) return;
-    network.fit({nodes: around, animation: false});
     var need = readableScale();
-    if (network.getScale() > Math.max(1.0, need)) network.moveTo({scale: Math.max(1.0, need), animation: false});
+    // The gap with its neighbours when that reads; else the gap alone, readable when it fits, whole when not.
+    network.fit({nodes: around, animation: false});
     if (network.getScale() < need) {
-      var at = network.getPositions(ids), x = 0, y = 0;
-      ids.forEach(function (id) { x += at[id].x; y += at[id].y; });
-      network.moveTo({position: {x: x / ids.length, y: y / ids.length}, scale: need, animation: false});
+      network.fit({nodes: ids, animation: false});
+      if (network.getScale() >= need) network.moveTo({scale: need, animation: false});
     }
+    if (network.getScale() > Math.max(1.0, need)) network.moveTo({scale: Math.max(1.0, need), animation: false});
   }
   function select(ids, edgeIds) {
     ids = ids.filter(function (id) { return nodes.get(id); });
