@@ -330,3 +330,39 @@ def test_cli_writes_the_map(tmp_path):
     assert result.exit_code == 2 and "--focus" in result.output
     result = runner.invoke(app, ["map", "--data", str(FIXTURES / "valid"), "--view", "ego", "--focus", "nowhere"])
     assert result.exit_code == 2 and "no node called" in result.output
+
+
+def test_barycentre_ordering_never_adds_crossings_and_removes_some_on_the_bundled_data():
+    from vvalley.render.layout import crossings, template_columns
+
+    for folder in ([DATA] if (DATA / "chain_nodes.csv").exists() else []) + [FIXTURES / "valid"]:
+        chain = load_chain(folder)
+        template = [n for n in chain.nodes.index if chain.nodes.at[n, "kind"] in ("segment", "focus_area")]
+        feeds = chain.relation("feeds")
+        pairs = list(zip(feeds["source"], feeds["target"]))
+        ordered, as_filed = template_columns(chain, template), template_columns(chain, template, order_by_feeds=False)
+        assert crossings(ordered, pairs) <= crossings(as_filed, pairs)
+        # Same nodes, each still under its parent.
+        assert sorted(ordered) == sorted(as_filed)
+        for column in ordered:
+            assert sorted(ordered[column]) == sorted(as_filed[column])
+        if folder == DATA:
+            assert crossings(ordered, pairs) < 0.7 * crossings(as_filed, pairs)
+
+
+def test_the_panorama_has_one_box_per_leaf_with_hooks():
+    page = render("valid")
+    chain = load_chain(FIXTURES / "valid")
+    report = analyse(chain, XIAOSHAN)
+    tags = Tags(page).tags
+    boxes = [attrs for name, attrs in tags if name == "article"]
+    status = {s["id"]: s["status"] for s in report.segments}
+    assert sorted(b["data-segment"] for b in boxes) == sorted(chain.leaf_segments)
+    assert all(b["data-status"] == status[b["data-segment"]] for b in boxes)
+    firms = [attrs["data-firm"] for name, attrs in tags if "data-firm" in attrs]
+    assert firms and set(firms) <= set(chain.region_actors(XIAOSHAN))
+    candidates = {attrs["data-candidate"] for name, attrs in tags if "data-candidate" in attrs}
+    expected = {c.id for g in report.gaps if g.kind in ("missing_segment", "weak_segment") for c in g.candidates}
+    assert candidates and candidates <= expected
+    assert 'data-tab="panorama"' in page
+    assert 'data-tab="relation"' in render("valid", view="ego", focus="seg.devices.camera")
