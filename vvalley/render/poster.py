@@ -158,8 +158,16 @@ def _choose(columns: list[dict], col_w: float, room: float) -> dict:
                 return {"size": size, "per_row": k, "groups_only": False}
         if not ok:
             continue
-    size = max(7, min(14, room / max(sum(1 for col in columns for _ in col["groups"]), 1) / 2.4))
-    return {"size": size, "per_row": 1, "groups_only": True}
+    groups = max((len(col["groups"]) for col in columns), default=1)
+    leaves = max((len(g["leaves"]) for col in columns for g in col["groups"]), default=1)
+    for cell in (22, 18, 15, 12, 10, 8, 6):
+        per_row = max(1, int((col_w - 12) // (cell + 2)))
+        tallest = max(sum(14 * 1.9 + math.ceil(len(g["leaves"]) / per_row) * (cell + 2) + 8 for g in col["groups"])
+                      for col in columns)
+        if tallest <= room:
+            break
+    return {"size": 14 if groups * 40 <= room else 10, "per_row": 1, "groups_only": True, "cell": cell,
+            "leaves": leaves}
 
 
 def _col_height(col: dict, size: float, per_row: int) -> float:
@@ -175,7 +183,7 @@ def _column(svg: _Svg, col: dict, x: float, y: float, w: float, layout: dict) ->
     size, per_row = layout["size"], layout["per_row"]
     for g in col["groups"]:
         if layout["groups_only"]:
-            y = _group_summary(svg, g, x, y, w, size)
+            y = _group_summary(svg, g, x, y, w, size, layout["cell"])
             continue
         gh = _group_height(size)
         svg.rect(x, y, w, gh, "#eceff1")
@@ -227,16 +235,30 @@ def _box(svg: _Svg, box: dict, x: float, y: float, w: float, h: float, size: flo
     svg.parts.append("</g>")
 
 
-def _group_summary(svg: _Svg, g: dict, x: float, y: float, w: float, size: float) -> float:
-    """A group drawn as one line: name, share, firms and gaps (when the leaves cannot all fit)."""
-    h = size * 1.9
+def _group_summary(svg: _Svg, g: dict, x: float, y: float, w: float, size: float, cell: float) -> float:
+    """A group as its header line and one small cell per segment, coloured and lettered by status
+    (when the boxes cannot all fit the page)."""
+    per_row = max(1, int((w - 12) // (cell + 2)))
+    rows = math.ceil(len(g["leaves"]) / per_row)
+    h = size * 1.9 + rows * (cell + 2) + 4
+    # The boxes are not drawn: the group's title names each segment and its firms.
+    listing = "；".join(f"{box['name_zh']}：{'、'.join(box.get('firm_names', [])) or '本地无企业'}" for box in g["leaves"])
+    svg.parts.append(f'<g data-poster-group="{escape(g["id"], {chr(34): "&quot;"})}"><title>{escape(listing)}</title>')
     svg.rect(x, y, w, h, "#ffffff", "#cfd8dc", 1)
     svg.rect(x, y, 5, h, g["colour"], rx=0)
     badge = f"{g['band_zh']} {g['covered']}/{g['count']}"
     text = f"{g['name_zh']}  {g['firms']} 家企业 · {g['gaps']} 个缺口"
-    svg.text(x + 10, y + h - 0.55 * size, fit(text, size, w - text_width(badge, size) - 24), size)
-    svg.text(x + w - 6, y + h - 0.55 * size, badge, size, g["colour"], "bold", anchor="end")
-    return y + h + 3
+    svg.text(x + 10, y + size * 1.35, fit(text, size, w - text_width(badge, size) - 24), size, weight="bold")
+    svg.text(x + w - 6, y + size * 1.35, badge, size, g["colour"], "bold", anchor="end")
+    for i, box in enumerate(g["leaves"]):
+        cx = x + 10 + (i % per_row) * (cell + 2)
+        cy = y + size * 1.9 + (i // per_row) * (cell + 2)
+        dash = "3 2" if box["status"] == "missing" else None
+        svg.rect(cx, cy, cell, cell, box["fill"], box["border"], 1.2, dash, rx=2)
+        if cell >= 12:
+            svg.text(cx + cell / 2, cy + cell * 0.72, box["word_zh"], cell * 0.6, box["ink"], "bold", anchor="middle")
+    svg.parts.append("</g>")
+    return y + h + 4
 
 
 def _focus(svg: _Svg, focus: list[dict], x: float, y: float, w: float) -> None:
