@@ -202,6 +202,11 @@ def test_labels_and_tooltips_carry_both_names_and_evidence():
     title = nodes["ent.camco"]["title"]
     assert "摄像公司" in title and "CamCo" in title and "evidence: fixture" in title and "confidence: A" in title
     assert "<br" not in title and "\n" in title
+    # Chinese first, names not ids: no tooltip line shows a node id.
+    ids = set(nodes)
+    for node in nodes.values():
+        assert not any(i in node["title"].split() for i in ids), node["id"]
+    assert nodes["seg.chips.cis"]["title"].split("\n")[1].startswith("产业环节")
 
 
 def test_layout_runs_left_to_right_by_layer():

@@ -102,11 +102,11 @@ def _summary(report) -> list[str]:
     from vvalley.render.mapdata import GAP_KINDS_ZH
 
     summary = report.summary
-    lines = [f"Leaf segments covered 已覆盖环节: {summary.get('covered', 0)} / {summary.get('segments', 0)}"
+    lines = [f"已覆盖环节 leaf segments covered: {summary.get('covered', 0)} / {summary.get('segments', 0)}"
              f" ({summary.get('coverage', 0.0):.0%})"]
     kinds = summary.get("gaps_by_kind", {})
     counted = ", ".join(f"{GAP_KINDS_ZH.get(k, k)} {n}" for k, n in kinds.items() if n)
-    lines.append(f"Gaps 缺口: {counted or 'none 无'}")
+    lines.append(f"缺口 gaps: {counted or '无 none'}")
     for focus in summary.get("focus_areas", []):
-        lines.append(f"{focus.get('name', focus['id'])}: {focus.get('coverage', 0.0):.0%} covered")
+        lines.append(f"{focus.get('name', focus['id'])}: 覆盖 {focus.get('coverage', 0.0):.0%} covered")
     return lines

@@ -191,7 +191,7 @@ class _Context:
             fill, border = FOCUS_STYLE
             coverage = self.focus_coverage.get(node_id)
             if coverage is not None:
-                base["label"] += f"\n{coverage:.0%} covered 覆盖"
+                base["label"] += f"\n覆盖 {coverage:.0%} covered"
             base.update(shape="hexagon", size=30, borderWidth=2, color=_color(fill, border),
                         font={"size": 18, "color": "#311b92"})
         else:
@@ -248,24 +248,29 @@ class _Context:
                 "title": f"{count} {what} of {self.region_label} in {where}\n{sample}{more}"}
 
     def tooltip(self, node_id: str, node: dict) -> str:
-        """The facts of a node and where they come from, as plain text (vis shows it with innerText)."""
+        """The facts of a node and where they come from, Chinese first, as plain text (vis shows it as text)."""
         row = self.row(node_id)
         kind = node["kind"]
-        lines = [self.label_line(node_id), f"{node_id} · {kind.replace('_', ' ')}"
-                 + (f" · {row['layer']}" if row["layer"] else "")]
+        zh_kind, en_kind = KIND_WORDS.get(kind, (kind, kind))
+        layer = row["layer"]
+        lines = [self.label_line(node_id),
+                 f"{zh_kind}{' · ' + LAYER_WORDS[layer][0] if layer in LAYER_WORDS else ''} · {en_kind}"
+                 + (f" · {layer}" if layer else "")]
         parent = self.chain.parent.get(node_id)
         if parent:
-            lines.append(f"part of: {self.label_line(parent)}")
+            lines.append(f"所属 part of: {self.label_line(parent)}")
         if kind == "segment":
             _, _, _, zh, meaning = SEGMENT_STATUS[node["status"]]
-            lines.append(f"in {self.region_label}: {node['status']} {zh} ({meaning})")
-            lines.append(f"enterprises of the region: {node['firms']} · institutes: {node['institutes']}")
+            lines.append(f"{self.region_label}：{zh}（{STATUS_ZH[node['status']]}） · {node['status']} ({meaning})")
+            lines.append(f"本地企业 {node['firms']} 家 · 科研机构 {node['institutes']} 家 · "
+                         f"{node['firms']} firms, {node['institutes']} institutes of the region")
         elif kind == "focus_area" and self.focus_coverage.get(node_id) is not None:
-            lines.append(f"segments serving it covered in {self.region_label}: {self.focus_coverage[node_id]:.0%}")
+            share = self.focus_coverage[node_id]
+            lines.append(f"服务它的环节本地覆盖 {share:.0%} · {share:.0%} of the segments serving it covered")
         for gap in self.gaps_of.get(node_id, [])[:TOOLTIP_GAPS]:
-            lines.append(f"gap {GAP_KINDS_ZH.get(gap.kind, '')} {gap.kind}, severity {gap.severity}: {gap.reason}")
+            lines.append(_gap_line(gap))
         if len(self.gaps_of.get(node_id, [])) > TOOLTIP_GAPS:
-            lines.append(f"…{len(self.gaps_of[node_id]) - TOOLTIP_GAPS} more gaps")
+            lines.append(f"…另有 {len(self.gaps_of[node_id]) - TOOLTIP_GAPS} 个缺口 more gaps")
         if row["description"]:
             lines.append(str(row["description"]))
         years = _years(row)
@@ -279,15 +284,15 @@ class _Context:
         source, target, relation = row["source"], row["target"], row["relation"]
         edge = {"id": f"{relation}:{source}->{target}", "from": source, "to": target,
                 "relation": relation, "status": None}
-        lines = [f"{relation}: {self.label_line(source)} → {self.label_line(target)}"]
+        lines = [f"{RELATION_WORDS.get(relation, relation)} {relation}: {self.label_line(source)} → {self.label_line(target)}"]
         if relation == "feeds":
             link = self.links.get((source, target), {})
             status = link.get("status", "absent")
             color, dashes, width, zh, meaning = LINK_STATUS[status]
             edge.update(status=status, ties=int(link.get("ties", 0)))
-            lines.append(f"in {self.region_label}: {status} {zh} ({meaning}); known supply ties: {edge['ties']}")
+            lines.append(f"{self.region_label}：{zh} · {status} ({meaning}); 已知供应关系 known supply ties: {edge['ties']}")
             for gap in self.gaps_of.get(f"{source}->{target}", [])[:TOOLTIP_GAPS]:
-                lines.append(f"gap {GAP_KINDS_ZH.get(gap.kind, '')} {gap.kind}, severity {gap.severity}: {gap.reason}")
+                lines.append(_gap_line(gap))
             arrow = True
         else:
             color, dashes, width, arrow = RELATION_STYLE.get(relation, ("#b0bec5", False, 1, True))
@@ -361,6 +366,21 @@ class _Context:
         return {node_id: sorted(areas) for node_id, areas in member.items()}
 
 
+KIND_WORDS = {"segment": ("产业环节", "segment"), "focus_area": ("聚焦方向", "focus area"),
+              "enterprise": ("企业", "enterprise"), "institute": ("科研机构", "institute"), "region": ("地区", "region")}
+LAYER_WORDS = {"upstream": ("上游", "upstream"), "midstream": ("中游", "midstream"), "downstream": ("下游", "downstream")}
+STATUS_ZH = {"covered": "本地企业足够", "weak": "本地企业少于最低数，一家离开即断", "missing": "本地区没有企业做这一环节"}
+RELATION_WORDS = {"part_of": "隶属", "feeds": "供给", "serves": "服务", "operates_in": "从事", "researches": "研究",
+                  "located_in": "位于", "supplies": "供货", "partners_with": "合作", "subsidiary_of": "子公司"}
+
+
+def _gap_line(gap) -> str:
+    """'缺口 缺链 · 严重度 76：<reason_zh>' (the English reason after it when it differs)."""
+    zh = getattr(gap, "reason_zh", None) or gap.reason
+    english = f" / {gap.reason}" if zh != gap.reason else ""
+    return f"缺口 {GAP_KINDS_ZH.get(gap.kind, gap.kind)} {gap.kind} · 严重度 severity {gap.severity}：{zh}{english}"
+
+
 def _size(n: int, most: int, smallest: float, largest: float) -> float:
     """A dot's radius: its area grows with n, the largest n drawn gets `largest`."""
     return round(smallest + (largest - smallest) * math.sqrt(min(n, most) / most), 1)
@@ -386,14 +406,14 @@ def _years(row) -> str:
     until = None if _missing(until) else int(until)
     if since is None and until is None:
         return ""
-    return f"years: {since or '…'}–{until or 'today'}"
+    return f"年份 years: {since or '…'}–{until or '今 today'}"
 
 
 def _evidence(row) -> list[str]:
     lines = []
     if row.get("evidence"):
-        lines.append(f"evidence: {row['evidence']}")
+        lines.append(f"来源 evidence: {row['evidence']}")
     if row.get("confidence"):
         grade = row["confidence"]
-        lines.append(f"confidence: {grade} ({CONFIDENCE_MEANING.get(grade, '?')})")
+        lines.append(f"可信度 confidence: {grade} ({CONFIDENCE_MEANING.get(grade, '?')})")
     return lines
