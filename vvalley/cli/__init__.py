@@ -7,5 +7,6 @@ from vvalley.cli import report  # noqa: F401  (registers report, export)
 from vvalley.cli import analysis  # noqa: F401  (registers whatif, compare)
 from vvalley.cli import gaps  # noqa: F401  (registers gaps)
 from vvalley.cli import map as map_cmd  # noqa: F401  (registers map)
+from vvalley.cli import importer  # noqa: F401  (registers import, add firm)
 
 __all__ = ["app", "main"]

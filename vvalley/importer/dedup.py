@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass
 
@@ -18,25 +19,24 @@ PLACES = ("中国", "浙江省", "浙江", "杭州市", "杭州", "萧山区", "
           "苏州", "天津市", "天津", "重庆市", "重庆", "福建省", "福建", "厦门市", "厦门", "山东省", "山东", "湖南省",
           "湖南", "长沙市", "长沙", "湖北省", "湖北", "安徽省", "安徽", "四川省", "四川")
 FUZZY_MIN = 90  # rapidfuzz ratio of the core names
+_TRAILING_FORM = re.compile("(?:%s)$" % "|".join(map(re.escape, sorted(LEGAL_FORMS, key=len, reverse=True))))
+_LEADING_PLACE = re.compile("^(?:%s)" % "|".join(map(re.escape, sorted(PLACES, key=len, reverse=True))))
+_BRACKETED_PLACE = re.compile(r"\((?:%s)\)" % "|".join(map(re.escape, PLACES)))
 
 
+@lru_cache(maxsize=65536)
 def normalise(name: str) -> str:
     """The name without legal form, bracketed place, leading place, full-width forms or spaces."""
     text = unicodedata.normalize("NFKC", str(name or "")).casefold()
-    text = re.sub(r"\s+", "", text)
-    text = re.sub(r"\((?:%s)\)" % "|".join(map(re.escape, PLACES)), "", text)
-    changed = True
-    while changed:
-        changed = False
-        for form in LEGAL_FORMS:
-            if text.endswith(form) and len(text) > len(form) + 1:
-                text, changed = text[: -len(form)], True
-        for place in PLACES:
-            if text.startswith(place) and len(text) > len(place) + 1:
-                text, changed = text[len(place):], True
-    return text
+    text = _BRACKETED_PLACE.sub("", re.sub(r"\s+", "", text))
+    while True:
+        stripped = _LEADING_PLACE.sub("", _TRAILING_FORM.sub("", text))
+        if stripped == text or len(stripped) < 2:
+            return text
+        text = stripped
 
 
+@lru_cache(maxsize=65536)
 def core(name: str) -> str:
     """The normalised name without generic words (科技, 技术, 网络 …): 海康威视数字技术 → 海康威视."""
     text = normalise(name)

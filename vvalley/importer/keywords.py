@@ -23,7 +23,8 @@ ITEM_SPLIT = re.compile(r"[、，,]")
 MIN_SCORE = 1.0  # a segment needs at least one full match in the 经营范围 (or half of one in the name)
 KEEP_SHARE = 0.6  # segments scoring this share of the best one are proposed too
 CLOSE_SHARE = 0.8  # two proposed segments this close to each other: the row is ambiguous
-SHORT_TERM = 3  # Chinese terms this short must be whole words of the text (jieba), not parts of longer ones
+SHORT_TERM = 3
+_HAS_LATIN = re.compile(r"[a-z0-9]")  # Chinese terms this short must be whole words of the text (jieba), not parts of longer ones
 
 
 @dataclass
@@ -106,14 +107,43 @@ class Classifier:
         for rule in rules:
             for term in rule.include:
                 self.by_term.setdefault(term.casefold(), []).append(rule.segment)
-        terms = sorted(self.by_term, key=lambda t: (-len(t), t))
-        parts = [(r"(?<![a-z0-9])" + re.escape(t) + r"(?![a-z0-9])") if _is_ascii(t) else re.escape(t)
-                 for t in terms]
-        self.pattern = re.compile("|".join(parts) or r"(?!)", re.IGNORECASE)
+        ascii_terms = sorted((t for t in self.by_term if _is_ascii(t)), key=lambda t: (-len(t), t))
+        self.ascii_pattern = re.compile("|".join(r"(?<![a-z0-9])" + re.escape(t) + r"(?![a-z0-9])"
+                                                 for t in ascii_terms) or r"(?!)")
+        # the other terms by their first two characters (every term has two or more), longest first
+        self.by_bigram: dict[str, list[str]] = {}
+        for term in sorted((t for t in self.by_term if not _is_ascii(t)), key=lambda t: (-len(t), t)):
+            self.by_bigram.setdefault(term[:2], []).append(term)
         self.excludes = {r.segment: [t.casefold() for t in r.exclude] for r in rules}
         self._tokenizer = None
 
     # ---- words --------------------------------------------------------------------
+    def _hits(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """Non-overlapping term occurrences in text[start:end], the longer one where two overlap."""
+        spans = []
+        index, i = self.by_bigram, start
+        while i < end - 1:
+            for term in index.get(text[i:i + 2], ()):
+                if text.startswith(term, i) and i + len(term) <= end:
+                    spans.append((i, i + len(term)))
+                    i += len(term) - 1
+                    break
+            i += 1
+        if _HAS_LATIN.search(text, start, end):
+            spans += [m.span() for m in self.ascii_pattern.finditer(text, start, end)]
+        if len(spans) < 2:
+            return spans
+        spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+        out, last = [], -1
+        for span in spans:
+            if span[0] >= last:
+                out.append(span)
+                last = span[1]
+            elif span[1] - span[0] > out[-1][1] - out[-1][0]:
+                out[-1] = span
+                last = span[1]
+        return out
+
     def _boundaries(self, text: str) -> set[int]:
         if self._tokenizer is None:
             import jieba
@@ -139,18 +169,17 @@ class Classifier:
                 continue
             factor = FIELD_WEIGHTS.get(field_name, 1.0)
             folded = text.casefold()
-            bounds = None
-            for clause_match in _spans(CLAUSE_SPLIT, folded):
-                c0, c1 = clause_match
-                clause = folded[c0:c1]
-                for hit in self.pattern.finditer(folded, c0, c1):
-                    term = hit.group().casefold()
+            for c0, c1 in _spans(CLAUSE_SPLIT, folded):
+                clause = None
+                for h0, h1 in self._hits(folded, c0, c1):
+                    term = folded[h0:h1]
+                    item_start, item = _item_around(folded, h0, h1, c0, c1)
                     if not _is_ascii(term) and len(term) <= SHORT_TERM:
-                        if bounds is None:
-                            bounds = self._boundaries(text)
-                        if hit.start() not in bounds or hit.end() not in bounds:
+                        bounds = self._boundaries(item)
+                        if h0 - item_start not in bounds or h1 - item_start not in bounds:
                             continue  # 封测 inside 密封测试, 视频云 inside 视频云台
-                    item = _item_around(folded, hit.start(), hit.end(), c0, c1)
+                    if clause is None:
+                        clause = folded[c0:c1]
                     trade = TRADE_ONLY if (TRADE_WORDS.search(item) and not MAKE_WORDS.search(item)) else 1.0
                     for segment in self.by_term[term]:
                         if any(x in clause for x in self.excludes[segment]):
@@ -158,7 +187,7 @@ class Classifier:
                         weight = factor * trade * self.rules[segment].weight
                         key = (segment, term)
                         if key not in best or best[key].weight < weight:
-                            best[key] = Match(segment, field_name, text[hit.start():hit.end()], weight)
+                            best[key] = Match(segment, field_name, text[h0:h1], weight)
         for (segment, _term), match in best.items():
             scores[segment] = scores.get(segment, 0.0) + match.weight
         ranked = sorted((s for s in scores if scores[s] >= MIN_SCORE), key=lambda s: (-scores[s], s))
@@ -179,7 +208,8 @@ def _spans(pattern: re.Pattern, text: str):
     yield start, len(text)
 
 
-def _item_around(text: str, start: int, end: int, lo: int, hi: int) -> str:
+def _item_around(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, str]:
+    """The 、-separated item of a clause that holds text[start:end], and where it starts."""
     left = max((m.end() for m in ITEM_SPLIT.finditer(text, lo, start)), default=lo)
     right = next((m.start() for m in ITEM_SPLIT.finditer(text, end, hi)), hi)
-    return text[left:right]
+    return left, text[left:right]
