@@ -11,9 +11,6 @@ import typer
 from vvalley.cli._app import (DEFAULT_DATA, EXIT_PROBLEMS, DataDir, Lang, LangOpt, app, console, echo, fail,
                               load_or_fail)
 
-FROM_PROPOSAL = "-"  # `--apply` given without a file
-
-
 class Format(str, Enum):
     table = "table"
     json = "json"
@@ -34,9 +31,12 @@ def import_(
     data: DataDir = DEFAULT_DATA,
     review: Annotated[Path | None, typer.Option(
         "--review", help="Where to write the review workbook (default: output/<file>.review.xlsx).")] = None,
-    apply: Annotated[str | None, typer.Option(
-        "--apply", flag_value=FROM_PROPOSAL, metavar="[REVIEWED.xlsx]",
-        help="Append to the data: the proposed new firms, or the rows marked 采纳=是 in a reviewed workbook.")] = None,
+    reviewed: Annotated[Path | None, typer.Argument(
+        help="With --apply: the review workbook (edited or not) whose rows marked 采纳=是 are appended.",
+        show_default=False)] = None,
+    apply: Annotated[bool, typer.Option(
+        "--apply", help="Append to the data: the proposed new firms (updates of firms already there wait for a "
+                        "review), or with `--apply REVIEWED.xlsx` the rows marked 采纳=是 in the review workbook.")] = False,
     fmt: Annotated[Format, typer.Option("--format", help="table (summary + review workbook) or json "
                                                          "(one object per row, nothing written).")] = Format.table,
     lang: LangOpt = Lang.zh,
@@ -45,9 +45,13 @@ def import_(
     from vvalley.importer import ImportProblem
     from vvalley.importer.apply import ApplyError
 
+    if reviewed is not None and not apply:
+        fail(_t(lang, f"多给了一个文件 {reviewed}：审核文件要跟在 --apply 后面（vvalley import {file} --apply {reviewed}）",
+                f"one file too many ({reviewed}): a review file goes after --apply "
+                f"(vvalley import {file} --apply {reviewed})"))
     try:
-        if apply not in (None, FROM_PROPOSAL):
-            _apply_review(file, Path(apply), data, lang)
+        if reviewed is not None:
+            _apply_review(file, reviewed, data, lang)
             return
         chain = load_or_fail(data, _t(lang, "未导入", "nothing was imported"))
         proposal = _propose(file, sheet, column or [], chain, data)
@@ -65,7 +69,7 @@ def import_(
     echo(_t(lang, f"读取 {where}：表头在第 {proposal.header_row} 行，{len(proposal.rows)} 行企业；列 {columns}",
             f"read {where}: header on row {proposal.header_row}, {len(proposal.rows)} firm rows; columns {columns}"))
     _print_summary(proposal, lang)
-    if apply == FROM_PROPOSAL:
+    if apply:
         from vvalley.importer.apply import accepted, apply as run_apply
 
         nodes, edges = accepted(proposal)

@@ -73,7 +73,7 @@ def find_header(rows: list[list[str]], where: str, overrides: dict[str, str] | N
             continue  # a title row (merged across the columns) or a blank row
         columns = _map(labels, wanted)
         if "name" in columns and len(columns) >= 2:
-            missing = [f for f in wanted if f not in columns]
+            missing = [f for f in wanted if wanted[f] not in labels]
             if missing:
                 field = missing[0]
                 present = "、".join(c for c in row if c)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 import re
 
-INACTIVE = {"注销": ("注销", "cancelled (注销)"), "吊销": ("吊销", "licence revoked (吊销)")}
+# 吊销 first: "吊销，未注销" is revoked, not cancelled
+INACTIVE = {"吊销": ("吊销", "licence revoked (吊销)"), "注销": ("注销", "cancelled (注销)")}
 YEAR_RE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 
 
