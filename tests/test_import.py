@@ -86,9 +86,9 @@ def test_import_writes_the_review_workbook_and_leaves_data_alone(data, tmp_path)
     result = run("import", XLSX, "--data", data, "--review", review)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("读取 firms.xlsx（工作表 企业列表）：表头在第 3 行，208 行企业；列 name=企业名称, ")
+    assert lines[0].startswith(f"读取 firms.xlsx（工作表 企业列表）：表头在第 3 行，{len(truth())} 行企业；列 name=企业名称, ")
     assert lines[-1] == (f"审核文件已写入 {review}；在「采纳」列确认后运行：vvalley import {XLSX} --apply {review}"
-                         f"（或不经修改直接 vvalley import {XLSX} --apply）；data/ 尚未改动")
+                         f"（或不经修改直接 vvalley import {XLSX} --apply）；{data} 尚未改动")
     assert snapshot(data) == before
     book = openpyxl.load_workbook(review, read_only=True)
     assert book.sheetnames == ["汇总", "企业", "关系", "匹配词", "待定", "重复", "跳过"]
@@ -133,7 +133,7 @@ def test_apply_appends_the_proposal_validates_and_a_second_import_proposes_nothi
     before = snapshot(data)
     result = run("import", XLSX, "--data", data, "--apply")
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[-1] == f"没有新的行：0 行已在 {data} 中；数据未改动"
+    assert result.stdout.splitlines()[-1] == f"没有要追加的新行；{data} 未改动"
     assert snapshot(data) == before
 
 
@@ -163,7 +163,8 @@ def test_apply_of_a_reviewed_workbook_takes_only_the_rows_marked_yes(data, tmp_p
     # applying the same review again adds nothing
     before = snapshot(data)
     again = run("import", XLSX, "--data", data, "--apply", review)
-    assert again.exit_code == 0 and "没有新的行" in again.stdout
+    assert again.exit_code == 0
+    assert again.stdout.splitlines()[-1].startswith("没有要追加的新行（") and again.stdout.endswith(f" 行已在 {data} 中）；{data} 未改动\n")
     assert snapshot(data) == before
 
 

@@ -85,9 +85,9 @@ def import_(
     target = review or Path("output") / f"{file.stem}.review.xlsx"
     write_atomic(target, workbook_bytes(proposal, chain))
     echo(_t(lang, f"审核文件已写入 {target}；在「采纳」列确认后运行：vvalley import {file} --apply {target}"
-                  f"（或不经修改直接 vvalley import {file} --apply）；data/ 尚未改动",
+                  f"（或不经修改直接 vvalley import {file} --apply）；{data} 尚未改动",
             f"wrote the review workbook {target}; mark the 采纳 column, then run: vvalley import {file} --apply "
-            f"{target} (or take the proposal as it is: vvalley import {file} --apply); data/ is unchanged"))
+            f"{target} (or take the proposal as it is: vvalley import {file} --apply); {data} is unchanged"))
 
 
 def _propose(file: Path, sheet, column, chain, data):
@@ -132,8 +132,9 @@ def _print_summary(proposal, lang: Lang) -> None:
 
 def _print_applied(done, data: Path, lang: Lang) -> None:
     if not done.nodes and not done.edges:
-        echo(_t(lang, f"没有新的行：{done.already} 行已在 {data} 中；数据未改动",
-                f"nothing new: {done.already} row(s) are in {data} already; the data is unchanged"))
+        held = _t(lang, f"（{done.already} 行已在 {data} 中）", f" ({done.already} row(s) are in {data} already)")
+        echo(_t(lang, f"没有要追加的新行{held if done.already else ''}；{data} 未改动",
+                f"nothing new to append{held if done.already else ''}; {data} is unchanged"))
         return
     already = _t(lang, f"，{done.already} 行已在数据中", f", {done.already} already there") if done.already else ""
     echo(_t(lang, f"已追加 {done.nodes} 家企业、{done.edges} 条关系到 {data}{already}；数据校验通过；备份在 {done.backup}",
