@@ -215,6 +215,8 @@ def test_a_failure_in_the_middle_of_apply_leaves_data_exactly_as_before(data, mo
     ([XLSX, "--sheet", "Sheet9", "--lang", "en"], 2, f"error: no sheet 'Sheet9' in {XLSX}; its sheets: 企业列表, 说明"),
     ([XLSX, "--sheet", "说明"], 2, "error: firms.xlsx (工作表 说明) 的前 30 行里找不到表头行"),
     ([XLSX, "--sheet", "说明", "--lang", "en"], 2, "error: no header row found in the first 30 rows of firms.xlsx"),
+    ([XLSX, "--format", "json", "--apply"], 2, "error: --format json 只打印提议，不能与 --apply 同用"),
+    ([XLSX, "output/x.review.xlsx"], 2, "error: 多给了一个文件 output/x.review.xlsx：审核文件要跟在 --apply 后面"),
     ([XLSX, "--column", "scope=业务描述"], 2, "error: firms.xlsx (工作表 企业列表) 第 3 行（表头）没有列 '业务描述'"),
 ])
 def test_bad_input_gets_a_clear_message_and_no_traceback(data, args, code, message):

@@ -45,6 +45,9 @@ def import_(
     from vvalley.importer import ImportProblem
     from vvalley.importer.apply import ApplyError
 
+    if apply and fmt is Format.json:
+        fail(_t(lang, "--format json 只打印提议，不能与 --apply 同用", "--format json only prints the proposal; "
+                "it cannot be combined with --apply"))
     if reviewed is not None and not apply:
         fail(_t(lang, f"多给了一个文件 {reviewed}：审核文件要跟在 --apply 后面（vvalley import {file} --apply {reviewed}）",
                 f"one file too many ({reviewed}): a review file goes after --apply "

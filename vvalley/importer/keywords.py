@@ -116,6 +116,7 @@ class Classifier:
             self.by_bigram.setdefault(term[:2], []).append(term)
         self.excludes = {r.segment: [t.casefold() for t in r.exclude] for r in rules}
         self._tokenizer = None
+        self._bounds: dict[str, set[int]] = {}  # registries word scopes alike: the same items come back
 
     # ---- words --------------------------------------------------------------------
     def _hits(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -145,6 +146,10 @@ class Classifier:
         return out
 
     def _boundaries(self, text: str) -> set[int]:
+        """Where jieba's words of `text` start and end."""
+        cached = self._bounds.get(text)
+        if cached is not None:
+            return cached
         if self._tokenizer is None:
             import jieba
 
@@ -158,6 +163,8 @@ class Classifier:
         for _word, start, end in self._tokenizer.tokenize(text):
             bounds.add(start)
             bounds.add(end)
+        if len(self._bounds) < 100_000:
+            self._bounds[text] = bounds
         return bounds
 
     # ---- classifying ------------------------------------------------------------------

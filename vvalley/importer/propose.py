@@ -165,7 +165,8 @@ def _one(number, values, source, chain, classifier, regions, index, existing, ta
     site = values.get("website", "")
     result.node = {"id": node_id, "kind": "enterprise", "name": values.get("name_en") or name, "name_zh": name,
                    "since": "" if result.since is None else str(result.since),
-                   "evidence": where + code_note + (f"; 官网 {site}" if site else ""), "confidence": CONFIDENCE}
+                   "evidence": where + code_note + (f"; 官网 {site}" if site else ""), "confidence": CONFIDENCE,
+                   "credit_code": result.code}  # written only where the nodes file has such a column
     result.edges = _edges(node_id, result, result.segments, result.region, where)
     return result
 
