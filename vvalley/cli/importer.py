@@ -57,7 +57,7 @@ def import_(
             _apply_review(file, reviewed, data, lang)
             return
         chain = load_or_fail(data, _t(lang, "未导入", "nothing was imported"))
-        proposal = _propose(file, sheet, column or [], chain, data)
+        proposal = _propose(file, sheet, column or [], chain, data, lang)
     except ImportProblem as err:
         fail(err.text(lang.value))
     except ApplyError as err:
@@ -93,7 +93,7 @@ def import_(
             f"{target} (or take the proposal as it is: vvalley import {file} --apply); {data} is unchanged"))
 
 
-def _propose(file: Path, sheet, column, chain, data):
+def _propose(file: Path, sheet, column, chain, data, lang: Lang):
     from vvalley.importer.header import parse_overrides
     from vvalley.importer.propose import propose
     from vvalley.importer.sheets import read_sheet
@@ -106,8 +106,9 @@ def _propose(file: Path, sheet, column, chain, data):
     from rich.progress import Progress
 
     with Progress(console=err, transient=True) as bar:
-        task = bar.add_task("import", total=len(table.rows))
-        return propose(table, chain, data, overrides, lambda done, total: bar.update(task, completed=done))
+        task = bar.add_task(_t(lang, f"导入 {file.name}", f"importing {file.name}"), total=len(table.rows))
+        return propose(table, chain, data, overrides,
+                       lambda done, total: bar.update(task, completed=done, total=total))
 
 
 def _apply_review(file: Path, reviewed: Path, data: Path, lang: Lang) -> None:
