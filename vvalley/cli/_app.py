@@ -86,8 +86,9 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-DataDir = Annotated[Path, typer.Option("--data", help="Folder with chain_nodes.csv and chain_edges.csv.",
-                                       file_okay=False, dir_okay=True)]
+DataDir = Annotated[Path, typer.Option("--data", help="Folder with chain_nodes.csv and chain_edges.csv, "
+                                       "or a .duckdb file written by `vvalley ingest`.",
+                                       file_okay=True, dir_okay=True)]
 OutDir = Annotated[Path, typer.Option("--out", help="Folder to write the outputs into.",
                                       file_okay=False, dir_okay=True)]
 RegionOpt = Annotated[str | None, typer.Option("--region", help="Region id, English or Chinese name (default: Xiaoshan for the bundled data, else the region with most actors).")]
@@ -109,6 +110,30 @@ class Lang(str, Enum):
 
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the text people read: zh (中文, default) or en.")]
 AsOfOpt = Annotated[int | None, typer.Option("--as-of", help="Look at the chain as it was in this year.", min=1800, max=2100)]
+
+
+class EngineName(str, Enum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+def _set_engine(value: "EngineName | None") -> "EngineName | None":
+    """Make the chosen engine the analysis' engine for this run (no import until a query runs)."""
+    from vvalley import engine
+
+    if value is not None:
+        engine.set_engine(value.value)
+        if value is EngineName.spark:
+            problem = engine.spark_problem()
+            if problem:
+                fail(problem)
+    return value
+
+
+EngineOpt = Annotated[EngineName | None, typer.Option(
+    "--engine", envvar="VVALLEY_ENGINE", callback=_set_engine, show_envvar=True,
+    help="Table engine of the analysis: duckdb (embedded, default) or spark (local, or the cluster of "
+         "SPARK_REMOTE; pip install 'vvalley[spark]'). See docs/engine.md.")]
 
 DEFAULT_DATA = Path("data")
 DEFAULT_OUT = Path("output")
@@ -165,11 +190,13 @@ def fail_user(error, code: int = EXIT_USAGE) -> NoReturn:
 
 
 def fail_on_problems(problems, data_dir: Path, action: str = "nothing was written") -> NoReturn:
-    """Print every data problem and exit 1."""
+    """Print every data problem (past the cap of one kind, a line counting the rest) and exit 1."""
+    from vvalley.chain.problems import count
+
     for problem in problems:
         echo(str(problem), err=True)
     files = len({p.file for p in problems})
-    echo(f"{len(problems)} problem(s) in {files} file(s) under {data_dir}; {action}.", err=True)
+    echo(f"{count(problems)} problem(s) in {files} file(s) under {data_dir}; {action}.", err=True)
     raise typer.Exit(EXIT_PROBLEMS)
 
 
@@ -224,12 +251,18 @@ def main() -> None:
             stream.reconfigure(errors="backslashreplace")
         except (AttributeError, ValueError, OSError):
             pass
+
+    from vvalley.engine import EngineUnavailable
+
     try:
         app()
     except (KeyboardInterrupt, BrokenPipeError):
         sys.exit(130)
     except SystemExit:
         raise
+    except EngineUnavailable as err:  # an engine not installed or not starting: say how to fix it
+        typer.echo(f"error: {err}", err=True)
+        sys.exit(EXIT_USAGE)
     except Exception as err:  # noqa: BLE001 - the last line of defence
         if os.environ.get("VVALLEY_DEBUG"):
             raise
