@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape as _xml_escape
 
 from vvalley.render.panorama import STATUS, SHARE_BANDS
+from vvalley.sanitize import for_xml
+
+
+def escape(text: str, entities: dict | None = None) -> str:
+    """Text for the SVG: what XML cannot hold dropped (vvalley.sanitize.for_xml), then escaped."""
+    return _xml_escape(for_xml(text), entities or {})
+
 
 FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
 # (width, height) in SVG user units; the physical size the SVG declares; PNG width.
