@@ -164,6 +164,7 @@ COMMANDS = [
     ["query", "candidates", "seg.chips.cis"], ["query", "path", "seg.chips.cis", "seg.apps.security"],
     ["whatif", "--remove", "ent.camco"], ["whatif", "--cut-country", "reg.jp", "--format", "json"],
     ["compare", "--with", "reg.cn.zj.hangzhou.binjiang"], ["query", "node", "Xiaoshan"],
+    ["targets"], ["targets", "--format", "csv"], ["rank"], ["poster", "--out", "{out}/poster.svg"],
 ]
 
 
