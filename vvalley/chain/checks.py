@@ -303,7 +303,7 @@ def check_edges(table: Table, label: str, nodes: pd.DataFrame | None,
         at = keys.positions(frame[column])
         unknown = frame[(frame[column] != "").to_numpy() & (at < 0)]
         _report_unknown(check, unknown, column, keys)
-        kind[column] = np.where(at >= 0, keys.kind_code[np.maximum(at, 0)], -1)
+        kind[column] = np.append(keys.kind_code, -1)[at]  # -1 (not an id) picks the -1 appended
     # A node whose kind is unknown is reported once, in the nodes file, not again per edge.
     typed = (kind["source"] >= 0) & (kind["target"] >= 0) & relation_ok.to_numpy()
     _check_kinds(check, frame, typed, kind)
