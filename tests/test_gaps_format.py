@@ -116,4 +116,4 @@ def test_markdown_escapes_table_breaking_text():
     nodes = chain.nodes.copy()
     nodes.loc["seg.cis", "name"] = "A|B <script>"
     text = gaps_markdown(analyse(Chain(nodes, chain.edges), XS))
-    assert "A\\|B &lt;script&gt;" in text and "<script>" not in text
+    assert "A\\|B &lt;script>" in text and "<script>" not in text

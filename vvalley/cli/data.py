@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from vvalley.cli._app import (DEFAULT_DATA, DEFAULT_OUT, DataDir, Grade, Lang, LangOpt, MinConfidenceOpt, OutDir,
-                              RegionOpt, app, console, echo, fail, fail_on_problems, load_or_fail)
+from vvalley.cli._app import (DEFAULT_DATA, DEFAULT_OUT, DataDir, EngineOpt, Grade, Lang, LangOpt, MinConfidenceOpt,
+                              OutDir, RegionOpt, app, console, echo, fail, fail_on_problems, load_or_fail)
 
 
 @app.command()
@@ -24,7 +24,7 @@ def validate(data: DataDir = DEFAULT_DATA, lang: LangOpt = Lang.zh) -> None:
 
 @app.command()
 def build(data: DataDir = DEFAULT_DATA, out: OutDir = DEFAULT_OUT, region: RegionOpt = None,
-          min_confidence: MinConfidenceOpt = Grade.U) -> None:
+          min_confidence: MinConfidenceOpt = Grade.U, engine: EngineOpt = None) -> None:
     """Validate the data, then write the graph, gaps, maps and report into the output folder."""
     from vvalley.build import build as run_build
     from vvalley.chain.model import LookupProblem

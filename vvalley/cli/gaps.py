@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from vvalley.chain.schema import GAP_KINDS
-from vvalley.cli._app import (DEFAULT_DATA, AsOfOpt, DataDir, Grade, Lang, LangOpt, MinConfidenceOpt, RegionOpt, app,
-                              console, echo, fail, load_or_fail, resolve_region_or_fail)
+from vvalley.cli._app import (DEFAULT_DATA, AsOfOpt, DataDir, EngineOpt, Grade, Lang, LangOpt, MinConfidenceOpt,
+                              RegionOpt, app, console, echo, fail, load_or_fail, resolve_region_or_fail)
 
 KIND_NAMES = tuple(GAP_KINDS)
 
@@ -39,6 +39,7 @@ def gaps(
     fmt: Annotated[Format, typer.Option("--format", help="table (readable), json, csv (Excel) or md.")] = Format.table,
     lang: LangOpt = Lang.zh,
     min_confidence: MinConfidenceOpt = Grade.U,
+    engine: EngineOpt = None,
 ) -> None:
     """List the region's gaps (缺链 弱链 断链 …) by severity, with the enterprises that could fill them."""
     unknown = [k for k in kind or [] if k not in KIND_NAMES]
@@ -89,9 +90,13 @@ def _labels(chain, report, lang: str = "en") -> dict[str, str]:
 
 def _print_table(chain, report, lang: str, total: int) -> None:
     from rich.table import Table
-    from rich.text import Text
+    from rich.text import Text as RichText
 
     from vvalley.analysis.gaps import KINDS
+    from vvalley.sanitize import for_terminal
+
+    def Text(text: str) -> RichText:  # noqa: N802 - data's control characters escaped before rich measures
+        return RichText(for_terminal(text))
     from vvalley.analysis.wording import SIDE_ZH, Names
 
     names = Names(chain)

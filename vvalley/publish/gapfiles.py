@@ -7,6 +7,7 @@ import io
 
 from vvalley.analysis.gaps import KINDS, GapReport
 from vvalley.publish.files import dumps_json, spreadsheet_safe
+from vvalley.sanitize import for_markdown
 
 CSV_COLUMNS = ("rank", "severity", "kind", "kind_zh", "side", "subject", "reason", "downstream_firms",
                "reach", "focus", "relatedness", "kind_weight", "nodes", "candidates", "reason_zh")
@@ -39,7 +40,7 @@ def gaps_markdown(report: GapReport, labels: dict[str, str] | None = None, lang:
     if lang == "zh":
         return _markdown_zh(report, labels or {})
     s = report.summary
-    lines = [f"# Gaps in {labels.get(report.region, report.region) if labels else report.region}"
+    lines = [f"# Gaps in {_cell(labels.get(report.region, report.region) if labels else report.region)}"
              + (f" as of {report.as_of}" if report.as_of is not None else ""), "",
              f"{s['covered']} of {s['segments']} leaf segments covered ({s['coverage']:.0%}).", "",
              "| kind | 中文 | gaps |", "|---|---|---:|"]
@@ -82,9 +83,8 @@ def _markdown_zh(report: GapReport, labels: dict[str, str]) -> str:
 
 
 def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell: no pipes, no line breaks, no markup."""
-    return (str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
-            .replace("<", "&lt;").replace(">", "&gt;"))
+    """Text safe inside a Markdown table cell: no pipes, no line breaks, no markup, no controls."""
+    return for_markdown(text)
 
 
 __all__ = ["gaps_json", "gaps_csv", "gaps_markdown"]

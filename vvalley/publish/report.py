@@ -212,10 +212,12 @@ def _method(data: dict) -> str:
 def _environment():
     import jinja2
 
-    return jinja2.Environment(
+    from vvalley.sanitize import harden_jinja
+
+    return harden_jinja(jinja2.Environment(
         loader=jinja2.PackageLoader("vvalley.publish", "templates"),
         autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined)
+        undefined=jinja2.StrictUndefined))
 
 
 def render_html(data: dict) -> str:
