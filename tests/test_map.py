@@ -368,3 +368,15 @@ def test_the_panorama_has_one_box_per_leaf_with_hooks():
     assert candidates and candidates <= expected
     assert 'data-tab="panorama"' in page
     assert 'data-tab="relation"' in render("valid", view="ego", focus="seg.devices.camera")
+
+
+def test_a_firm_filed_under_a_group_shows_on_the_group(tmp_path):
+    import shutil
+
+    for name in ("chain_nodes.csv", "chain_edges.csv"):
+        shutil.copy(FIXTURES / "valid" / name, tmp_path / name)
+    with (tmp_path / "chain_edges.csv").open("a", encoding="utf-8") as handle:
+        handle.write("ent.camco,seg.devices,operates_in,,,fixture,A,\n")
+    chain = load_chain(tmp_path)
+    tags = Tags(render_map(chain, analyse(chain, XIAOSHAN))).tags
+    assert [a["data-firm"] for _, a in tags if a.get("data-group-firm") == "seg.devices"] == ["ent.camco"]
