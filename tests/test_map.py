@@ -305,7 +305,8 @@ def test_chain_view_stays_small_at_any_size(tmp_path):
     nodes = {n["id"]: n for n in data["nodes"]}
     assert nodes["seg.devices.camera"]["firms"] == 601
     # Dots are sized relative to the fullest segment: thousands of firms do not blow them up.
-    assert nodes["seg.devices.camera"]["size"] == max(n.get("size", 0) for n in data["nodes"]) <= 48
+    dots = [n["size"] for n in data["nodes"] if n["kind"] == "segment" and n.get("shape") == "dot"]
+    assert nodes["seg.devices.camera"]["size"] == max(dots) <= 48
 
 
 @pytest.mark.skipif(not (DATA / "chain_nodes.csv").exists(), reason="bundled data not present")
