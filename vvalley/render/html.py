@@ -9,6 +9,8 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
+from vvalley.sanitize import harden_jinja
+
 VIS_VERSION = "9.1.2"
 CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
 
@@ -49,7 +51,7 @@ def environment() -> jinja2.Environment:
     # tojson escapes <, >, & and ' as \u003c …; sorted keys keep the page byte-identical run to run.
     env.filters["bi"] = both_names
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False, "separators": (",", ":")}
-    return env
+    return harden_jinja(env)  # control characters and non-characters from the data never reach the page
 
 
 def page(data: dict, legend: dict, heading: dict, subheading: str, summary: list[str], title: str,
