@@ -9,7 +9,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from vvalley.sanitize import harden_jinja
+from vvalley.sanitize import clean, harden_jinja
 
 VIS_VERSION = "9.1.2"
 CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
@@ -32,7 +32,7 @@ def vis_assets() -> tuple[str, str]:
 
 def both_names(item: dict) -> Markup:
     """A name in both languages, the page's language toggle showing one (escaped: data is text)."""
-    name, name_zh = item.get("name"), item.get("name_zh")
+    name, name_zh = clean(item.get("name") or ""), clean(item.get("name_zh") or "")
     if name and name_zh and name != name_zh:
         return Markup('<span class="zh-only">%s</span><span class="en-only">%s</span>') % (name_zh, name)
     return escape(name_zh or name or "")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape as _escape
 
 from vvalley.render.panorama import STATUS, SHARE_BANDS
+from vvalley.sanitize import for_xml
 
 FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
 # (width, height) in SVG user units; the physical size the SVG declares; PNG width.
@@ -23,6 +24,11 @@ COLUMN_GAP = 12
 FOCUS_SHARE = 0.14          # width share of the focus-area column
 SCALES = (15, 14, 13, 12, 11, 10, 9, 8, 7)   # font sizes tried, largest that fits wins
 FIRM_LINES = 2              # lines of firm names in a box
+
+
+def escape(text: str, entities: dict | None = None) -> str:
+    """Text for SVG: what XML 1.0 cannot hold removed (vvalley.sanitize.for_xml), then escaped."""
+    return _escape(for_xml(text), entities or {})
 
 
 def text_width(text: str, size: float) -> float:
