@@ -265,3 +265,21 @@ def test_add_firm_refuses_unknown_names_and_firms_already_there(data):
     assert result.stderr.strip() == ("error: 杭州海康威视数字技术股份有限公司 已在数据中：ent.hikvision"
                                      "（Hikvision (杭州海康威视数字技术股份有限公司)）；未添加")
     assert snapshot(data) == before
+
+
+@pytest.mark.parametrize("folder, encoding, newline", [("gbk-valid", "gb18030", b"\n"),
+                                                        ("excel-crlf-bom", "utf-8-sig", b"\r\n")])
+def test_appended_rows_keep_the_files_encoding_line_ends_and_old_bytes(tmp_path, folder, encoding, newline):
+    data = tmp_path / folder
+    shutil.copytree(ROOT / "tests" / "fixtures" / "invalid" / folder, data)
+    old = {name: (data / name).read_bytes() for name in ("chain_nodes.csv", "chain_edges.csv")}
+    result = run("add", "firm", "杭州示例追加测试有限公司", "--segment", "seg.chips.cis", "--region", "萧山",
+                 "--evidence", "https://example.com/b", "--data", data)
+    assert result.exit_code == 0, result.output
+    for name, before in old.items():
+        after = (data / name).read_bytes()
+        assert after.startswith(before) and after.endswith(newline)
+        added = after[len(before):].decode(encoding)
+        assert "杭州示例追加测试有限公司" in added or "https://example.com/b" in added
+    assert "ent.imp." in (data / "chain_nodes.csv").read_bytes()[len(old["chain_nodes.csv"]):].decode(encoding)
+    load_chain(data)
