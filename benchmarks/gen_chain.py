@@ -234,3 +234,18 @@ def _write(frame: pd.DataFrame, path: Path) -> None:
     tmp = path.with_suffix(".tmp")
     pacsv.write_csv(table, tmp, pacsv.WriteOptions(quoting_style="needed"))
     tmp.replace(path)
+
+
+def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path, help="folder to write chain_nodes.csv and chain_edges.csv into")
+    parser.add_argument("--scale", type=float, default=0.01, help="1.0 = 1M firms / ~6M edges (default 0.01)")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    print(generate(args.out, args.scale, args.seed))
+
+
+if __name__ == "__main__":
+    main()

@@ -145,3 +145,24 @@ def test_help_does_not_import_pandas(args):
                           cwd=Path(__file__).resolve().parent.parent)
     assert done.returncode == 0, done.stderr
     assert "pandas" not in done.stdout.split(","), done.stdout
+
+
+def test_validate_lists_a_kind_up_to_the_cap_and_counts_the_rest(tmp_path):
+    import shutil
+
+    from vvalley.chain.problems import MAX_LISTED
+
+    folder = tmp_path / "data"
+    shutil.copytree(VALID, folder)
+    with (folder / "chain_edges.csv").open("a", encoding="utf-8") as edges:
+        for i in range(MAX_LISTED + 1300):
+            edges.write(f"ent.camco,seg.nowhere{i},operates_in,,,fixture,A,\n")
+    result = run("validate", "--data", folder)
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == MAX_LISTED + 2
+    assert lines[-2] == (f"{folder / 'chain_edges.csv'}:{29 + MAX_LISTED}: column 'target': … and 1,300 more "
+                         f"problems of this kind, not listed (the first of them on this line); expected the same "
+                         f"as for the {MAX_LISTED} listed above [unknown-node]")
+    assert lines[-1] == (f"{MAX_LISTED + 1300} problem(s) in 1 file(s) under {folder}; "
+                         "fix them and run validate again.")

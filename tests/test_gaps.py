@@ -115,10 +115,11 @@ def test_reasons_are_readable_and_name_chinese_segments():
     assert all(g.reason and "\n" not in g.reason for g in report.gaps)
 
 
-def test_order_is_severity_then_subject_then_kind_and_stable():
+def test_order_is_severity_then_components_then_name_and_stable():
     data = chain("links")
     first, second = analyse(data, XS), analyse(data, XS)
-    keys = [(-g.severity, g.subject, g.kind) for g in first.gaps]
+    keys = [(-g.severity, -g.components["downstream_firms"], -g.components["focus"], -g.components["relatedness"],
+             " → ".join(data.nodes.at[p, "name"] for p in g.subject.split("->")), g.kind) for g in first.gaps]
     assert keys == sorted(keys)
     assert first.to_dict() == second.to_dict()
     assert all(0 <= g.severity <= 100 and type(g.severity) is int for g in first.gaps)
@@ -142,7 +143,7 @@ def test_severity_rises_with_what_hangs_on_the_gap():
 def test_components_are_the_same_for_every_kind():
     report = analyse(chain("links"), XS)
     keys = {tuple(sorted(g.components)) for g in report.gaps}
-    assert keys == {("downstream_firms", "focus", "kind_weight", "reach", "relatedness")}
+    assert keys == {("cycle", "downstream_firms", "focus", "kind_weight", "reach", "relatedness")}
 
 
 def test_kinds_filter():

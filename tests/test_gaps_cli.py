@@ -24,7 +24,7 @@ def test_kind_names_match_the_engine():
 
 
 def test_table_by_default_with_summary():
-    result = run("--data", str(FIXTURES / "segments"), "--region", "萧山区")
+    result = run("--data", str(FIXTURES / "segments"), "--region", "萧山区", "--lang", "en")
     assert result.exit_code == 0, result.output
     assert "Gaps in Xiaoshan (萧山区): 4 of 5 leaf segments covered (80%)" in result.output
     lines = result.output.splitlines()
@@ -35,7 +35,7 @@ def test_table_by_default_with_summary():
 
 
 def test_table_fits_a_narrow_terminal():
-    result = run("--data", str(FIXTURES / "segments"), "--region", "Xiaoshan", width=80)
+    result = run("--data", str(FIXTURES / "segments"), "--region", "Xiaoshan", "--lang", "en", width=80)
     assert result.exit_code == 0
     assert max(len(line) for line in result.output.splitlines() if line.startswith(("┃", "│"))) <= 80
     assert "Focus areas: Visual perception (视觉感知) 100% covered" in result.output
@@ -49,9 +49,9 @@ def test_json_output_is_the_report():
     assert {g["subject"] for g in data["gaps"] if g["kind"] == "unlinked"} == {"seg.b->seg.c", "seg.b->seg.d"}
 
 
-def test_kind_filter_repeats_and_top():
+def test_kind_filter_repeats_and_candidates():
     result = run("--data", str(FIXTURES / "candidates"), "--region", "Xiaoshan", "--format", "json",
-                 "--kind", "missing_segment", "--kind", "broken_link", "--top", "1")
+                 "--kind", "missing_segment", "--kind", "broken_link", "--candidates", "1")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert {g["kind"] for g in data["gaps"]} == {"missing_segment", "broken_link"}
@@ -68,10 +68,13 @@ def test_csv_output_opens_with_bom_and_header():
 
 
 def test_markdown_output():
-    result = run("--data", str(FIXTURES / "foreign"), "--region", "Xiaoshan", "--format", "md")
+    result = run("--data", str(FIXTURES / "foreign"), "--region", "Xiaoshan", "--format", "md", "--lang", "en")
     assert result.exit_code == 0, result.output
     assert result.output.startswith("# Gaps in Xiaoshan (萧山区)")
     assert "foreign_dependency 卡脖子" in result.output
+    chinese = run("--data", str(FIXTURES / "foreign"), "--region", "Xiaoshan", "--format", "md")
+    assert chinese.output.startswith("# 萧山区的缺口") and "| 卡脖子 |" in chinese.output
+    assert "seg." not in chinese.output.split("| # |")[1]
 
 
 def test_as_of():
@@ -108,7 +111,7 @@ def test_names_from_the_data_are_not_markup(tmp_path):
     for name in ("chain_nodes.csv", "chain_edges.csv"):
         text = (FIXTURES / "segments" / name).read_text(encoding="utf-8")
         (tmp_path / name).write_text(text.replace("Image sensors (CIS)", "[bold red]CIS[/]"), encoding="utf-8")
-    result = run("--data", str(tmp_path), "--region", "Xiaoshan")
+    result = run("--data", str(tmp_path), "--region", "Xiaoshan", "--lang", "en")
     assert result.exit_code == 0, result.output
     assert "[bold red]CIS[/]" in result.output
 
@@ -120,7 +123,7 @@ def test_table_keeps_a_reason_whose_segment_name_has_a_colon(tmp_path):
     shutil.copytree(FIXTURES / "segments", data)
     nodes = data / "chain_nodes.csv"
     nodes.write_text(nodes.read_text(encoding="utf-8").replace(",Image sensors (CIS),", ",Sensors: CIS,"), encoding="utf-8")
-    result = run("--data", str(data), "--kind", "missing_segment", width=300)
+    result = run("--data", str(data), "--kind", "missing_segment", "--lang", "en", width=300)
     assert result.exit_code == 0, result.output
     # The subject column shows the name; the reason column starts after it, not inside it.
     assert "CIS: no enterprise" not in result.output and "│ no enterprise" in result.output
@@ -140,7 +143,7 @@ def test_min_confidence_counts_only_well_graded_facts():
     assert "seg.platforms.cloud" not in missing(everything)
     assert "seg.platforms.cloud" in missing(graded_a)
     assert graded_a["summary"]["covered"] == everything["summary"]["covered"] - 1
-    table = runner.invoke(app, ["gaps", "--data", str(VALID), "--min-confidence", "A"])
+    table = runner.invoke(app, ["gaps", "--data", str(VALID), "--min-confidence", "A", "--lang", "en"])
     assert "Counting only facts graded A or better" in table.output
     bad = runner.invoke(app, ["gaps", "--data", str(VALID), "--min-confidence", "X"])
     assert bad.exit_code == 2
@@ -154,3 +157,26 @@ def test_build_with_min_confidence_keeps_every_fact_in_graph_json(tmp_path):
     assert any(e["relation"] == "supplies" for e in graph["edges"])  # graded C, still in the graph
     gaps = json.loads((tmp_path / "gaps.json").read_text(encoding="utf-8"))
     assert "seg.platforms.cloud" in {g["subject"] for g in gaps["gaps"] if g["kind"] == "missing_segment"}
+
+
+def test_limit_limits_gaps_and_candidates_limits_candidates():
+    everything = json.loads(run("--data", str(FIXTURES / "candidates"), "--format", "json").output)
+    result = run("--data", str(FIXTURES / "candidates"), "--format", "json", "--limit", "2", "--candidates", "1")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert len(data["gaps"]) == 2 < len(everything["gaps"])
+    assert [g["subject"] for g in data["gaps"]] == [g["subject"] for g in everything["gaps"][:2]]
+    assert all(len(g["candidates"]) <= 1 for g in data["gaps"])
+    # The summary still counts every gap.
+    assert data["summary"] == everything["summary"]
+    # --top stays as a hidden, deprecated alias of --candidates.
+    old = run("--data", str(FIXTURES / "candidates"), "--format", "json", "--top", "1")
+    assert old.exit_code == 0 and all(len(g["candidates"]) <= 1 for g in json.loads(old.stdout)["gaps"])
+    assert "--top" not in runner.invoke(app, ["gaps", "--help"]).output
+
+
+def test_chinese_table_by_default_names_not_ids():
+    result = run("--data", str(FIXTURES / "segments"), "--region", "Xiaoshan")
+    assert result.exit_code == 0, result.output
+    assert "萧山区的缺口" in result.output and "缺链" in result.output and "图像传感器" in result.output
+    assert "seg." not in result.output and "ent." not in result.output

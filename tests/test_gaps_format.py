@@ -22,7 +22,7 @@ def report(name="candidates", **kw):
 
 def test_json_shape_keys_and_types():
     data = json.loads(gaps_json(report()))
-    assert set(data) == {"region", "as_of", "summary", "gaps"}
+    assert set(data) == {"region", "as_of", "summary", "gaps", "data_gaps"}
     assert data["region"] == XS and data["as_of"] is None
     s = data["summary"]
     assert {"segments", "covered", "coverage", "gaps_by_kind", "focus_areas"} <= set(s)
@@ -30,7 +30,10 @@ def test_json_shape_keys_and_types():
     assert list(s["gaps_by_kind"]) == sorted(KINDS) and all(type(n) is int for n in s["gaps_by_kind"].values())
     assert data["gaps"]
     for gap in data["gaps"]:
-        assert set(gap) == {"kind", "subject", "severity", "reason", "nodes", "components", "candidates", "side"}
+        assert set(gap) == {"kind", "subject", "severity", "reason", "nodes", "components", "candidates", "side",
+                            "reason_zh"}
+        # Chinese first, names not ids: the sentence names no node by its id.
+        assert gap["reason_zh"] and not any(n in gap["reason_zh"] for n in gap["nodes"])
         assert gap["kind"] in KINDS and type(gap["severity"]) is int and 0 <= gap["severity"] <= 100
         assert isinstance(gap["reason"], str) and all(isinstance(n, str) for n in gap["nodes"])
         assert gap["side"] in (None, "upstream", "downstream")
@@ -38,7 +41,8 @@ def test_json_shape_keys_and_types():
         for key in ("reach", "focus", "relatedness", "kind_weight"):
             assert type(gap["components"][key]) is float
         for cand in gap["candidates"]:
-            assert set(cand) == {"id", "score", "why", "components"}
+            assert set(cand) == {"id", "score", "why", "components", "why_zh"}
+            assert cand["why_zh"] and cand["id"] not in cand["why_zh"]
             assert type(cand["score"]) is float and isinstance(cand["why"], str)
             assert type(cand["components"]["ties"]) is int
 
@@ -112,4 +116,4 @@ def test_markdown_escapes_table_breaking_text():
     nodes = chain.nodes.copy()
     nodes.loc["seg.cis", "name"] = "A|B <script>"
     text = gaps_markdown(analyse(Chain(nodes, chain.edges), XS))
-    assert "A\\|B &lt;script&gt;" in text and "<script>" not in text
+    assert "A\\|B &lt;script>" in text and "<script>" not in text

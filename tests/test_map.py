@@ -20,6 +20,7 @@ from vvalley.analysis.gaps import analyse
 from vvalley.chain.load import load_chain
 from vvalley.render import render_map
 from vvalley.render.html import CSP
+from vvalley.render.panorama import share_band
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -86,7 +87,7 @@ def test_nothing_is_fetched_from_outside():
         assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", page, re.I)
         assert not re.search(r"@import|url\(\s*['\"]?\s*(?:https?:)?//", page, re.I)
         scripts = [attrs for name, attrs in tags if name == "script"]
-        assert len(scripts) == 3 and all("src" not in attrs for attrs in scripts)
+        assert len(scripts) == 5 and all("src" not in attrs for attrs in scripts)
 
 
 def test_content_security_policy_blocks_stray_fetches():
@@ -110,8 +111,12 @@ def test_hostile_names_are_text_never_markup():
         assert payload not in page, payload
     # Real elements: only those of the template (no img/svg/iframe/option smuggled in by data).
     tags = Tags(page).tags
-    assert not {"img", "svg", "iframe", "a", "b"} & {name for name, _ in tags}
-    assert len([1 for name, _ in tags if name == "script"]) == 3
+    assert not {"img", "iframe", "a", "b"} & {name for name, _ in tags}
+    # The one svg is the print poster; it holds only what the poster draws.
+    poster = re.search(r'<div id="vv-print" aria-hidden="true">(<svg .*?</svg>)\s*</div>', page, re.S).group(1)
+    assert [name for name, _ in tags].count("svg") == 1
+    assert {name for name, _ in Tags(poster).tags} <= {"svg", "title", "g", "rect", "text"}
+    assert len([1 for name, _ in tags if name == "script"]) == 5
     options = [attrs for name, attrs in tags if name == "option"]
     assert len(options) == 2  # "All" and the one focus area
     # The data survives as text: the JSON carries every payload verbatim.
@@ -165,10 +170,21 @@ def test_statuses_are_drawn_from_the_gap_report():
         assert nodes[segment]["status"] == status
     missing = [s for s, st in statuses.items() if st == "missing"]
     assert "seg.chips.cis" in missing
-    for segment in missing:
+    on_gap = {n for gap in data["gaps"] for n in gap["nodes"]}
+    leaves = [s for s in missing if s not in chain.children]
+    for segment in leaves:
         node = nodes[segment]
         assert node["shapeProperties"]["borderDashes"], segment
-        assert node["color"]["border"] == "#c62828" and node["gap"] is True
+        assert node["color"]["border"] == "#c62828" and node["gap"] is (segment in on_gap)
+        # a missing segment is drawn at least as big as any covered one
+        assert node["size"] >= max(n["size"] for n in nodes.values() if n["kind"] == "segment" and n.get("shape") == "dot")
+    assert all(n["gap"] is (n["id"] in on_gap) for n in nodes.values())
+    # group boxes: coloured by the share of their leaves covered, not by the group's own status
+    for group in (s for s in statuses if s in chain.children):
+        leaves_below = [d for d in chain.descendants(group) if d not in chain.children]
+        share = sum(statuses[d] != "missing" for d in leaves_below) / len(leaves_below)
+        assert nodes[group]["share"] == round(share, 4)
+        assert nodes[group]["color"]["background"] == share_band(share)[0]
     covered = nodes["seg.devices.camera"]
     assert covered["status"] != "missing" and covered["shapeProperties"]["borderDashes"] is False
     links = {(e["from"], e["to"]): e for e in data["edges"] if e["relation"] == "feeds"}
@@ -186,6 +202,11 @@ def test_labels_and_tooltips_carry_both_names_and_evidence():
     title = nodes["ent.camco"]["title"]
     assert "摄像公司" in title and "CamCo" in title and "evidence: fixture" in title and "confidence: A" in title
     assert "<br" not in title and "\n" in title
+    # Chinese first, names not ids: no tooltip line shows a node id.
+    ids = set(nodes)
+    for node in nodes.values():
+        assert not any(i in node["title"].split() for i in ids), node["id"]
+    assert nodes["seg.chips.cis"]["title"].split("\n")[1].startswith("产业环节")
 
 
 def test_layout_runs_left_to_right_by_layer():
@@ -314,3 +335,39 @@ def test_cli_writes_the_map(tmp_path):
     assert result.exit_code == 2 and "--focus" in result.output
     result = runner.invoke(app, ["map", "--data", str(FIXTURES / "valid"), "--view", "ego", "--focus", "nowhere"])
     assert result.exit_code == 2 and "no node called" in result.output
+
+
+def test_barycentre_ordering_never_adds_crossings_and_removes_some_on_the_bundled_data():
+    from vvalley.render.layout import crossings, template_columns
+
+    for folder in ([DATA] if (DATA / "chain_nodes.csv").exists() else []) + [FIXTURES / "valid"]:
+        chain = load_chain(folder)
+        template = [n for n in chain.nodes.index if chain.nodes.at[n, "kind"] in ("segment", "focus_area")]
+        feeds = chain.relation("feeds")
+        pairs = list(zip(feeds["source"], feeds["target"]))
+        ordered, as_filed = template_columns(chain, template), template_columns(chain, template, order_by_feeds=False)
+        assert crossings(ordered, pairs) <= crossings(as_filed, pairs)
+        # Same nodes, each still under its parent.
+        assert sorted(ordered) == sorted(as_filed)
+        for column in ordered:
+            assert sorted(ordered[column]) == sorted(as_filed[column])
+        if folder == DATA:
+            assert crossings(ordered, pairs) < 0.7 * crossings(as_filed, pairs)
+
+
+def test_the_panorama_has_one_box_per_leaf_with_hooks():
+    page = render("valid")
+    chain = load_chain(FIXTURES / "valid")
+    report = analyse(chain, XIAOSHAN)
+    tags = Tags(page).tags
+    boxes = [attrs for name, attrs in tags if name == "article"]
+    status = {s["id"]: s["status"] for s in report.segments}
+    assert sorted(b["data-segment"] for b in boxes) == sorted(chain.leaf_segments)
+    assert all(b["data-status"] == status[b["data-segment"]] for b in boxes)
+    firms = [attrs["data-firm"] for name, attrs in tags if "data-firm" in attrs]
+    assert firms and set(firms) <= set(chain.region_actors(XIAOSHAN))
+    candidates = {attrs["data-candidate"] for name, attrs in tags if "data-candidate" in attrs}
+    expected = {c.id for g in report.gaps if g.kind in ("missing_segment", "weak_segment") for c in g.candidates}
+    assert candidates and candidates <= expected
+    assert 'data-tab="panorama"' in page
+    assert 'data-tab="relation"' in render("valid", view="ego", focus="seg.devices.camera")

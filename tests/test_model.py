@@ -182,3 +182,37 @@ def test_trusted_keeps_only_facts_graded_high_enough(chain):
     assert len(graded_a.nodes) == len(chain.nodes)
     with pytest.raises(ValueError, match="expected one of: A, B, C, U"):
         chain.trusted("D")
+
+
+# ---- the part_of tree, walked once ------------------------------------------------------------
+
+def test_the_tree_gives_subtrees_roots_and_membership_in_one_pass(chain):
+    tree = chain.tree
+    assert chain.descendants("seg.chips") == ["seg.chips", "seg.chips.cis", "seg.chips.soc"]
+    assert chain.descendants("reg.cn") == ["reg.cn", "reg.cn.sh", "reg.cn.zj", "reg.cn.zj.hangzhou",
+                                           "reg.cn.zj.hangzhou.binjiang", XIAOSHAN]
+    assert chain.descendants("ent.camco") == ["ent.camco"]  # on no part_of edge
+    assert tree.depth[tree.position[XIAOSHAN]] == 3 and tree.root[tree.position[XIAOSHAN]] == "reg.cn"
+    located = chain.relation("located_in")["target"]
+    assert chain.within(located, "reg.cn.zj").tolist() == located.isin(chain.descendants("reg.cn.zj")).tolist()
+    assert chain.within(located, "reg.jp").tolist() == (located == "reg.jp").tolist()
+
+
+def test_a_part_of_chain_50000_deep_loads_and_is_walked_without_recursion(tmp_path):
+    depth = 50_000
+    nodes = ["id,kind,name,layer,evidence",
+             *(f"seg.d{i},segment,Level {i},upstream," for i in range(depth + 1)),
+             "reg.x,region,X,,", "ent.a,enterprise,A,,fixture"]
+    edges = ["source,target,relation,evidence",
+             *(f"seg.d{i + 1},seg.d{i},part_of," for i in range(depth)),
+             f"ent.a,seg.d{depth},operates_in,fixture", "ent.a,reg.x,located_in,fixture"]
+    (tmp_path / "chain_nodes.csv").write_text("\n".join(nodes) + "\n", encoding="utf-8")
+    (tmp_path / "chain_edges.csv").write_text("\n".join(edges) + "\n", encoding="utf-8")
+    deep = load_chain(tmp_path)
+    assert deep.leaf_segments == [f"seg.d{depth}"]
+    assert len(deep.descendants("seg.d0")) == depth + 1
+    assert deep.descendants(f"seg.d{depth - 1}") == [f"seg.d{depth - 1}", f"seg.d{depth}"]
+    assert len(deep.ancestors(f"seg.d{depth}")) == depth
+    assert deep.tree.depth.max() == depth
+    assert deep.country_of == {"reg.x": "reg.x"}
+    assert list(deep.region_actors("reg.x")) == ["ent.a"]

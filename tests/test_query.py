@@ -100,8 +100,10 @@ def test_cli_segment_markdown_and_table():
     md = run("query", "segment", "Chips", "--format", "md")
     assert md.exit_code == 0, md.output
     assert "## Enterprises elsewhere" in md.output
-    assert "| ent.sensorjp | SensorJP (传感日本) | seg.chips.cis | reg.jp | reg.jp |" in md.output
-    assert "## Gaps on it" in md.output and "| missing_segment | seg.chips.cis |" in md.output
+    # Names, not ids, in every table.
+    assert "| SensorJP (传感日本) | Image sensors (CIS) (图像传感器) | Japan (日本) | Japan (日本) |" in md.output
+    assert "## Gaps on it" in md.output and "| missing_segment | Image sensors (CIS) (图像传感器) |" in md.output
+    assert "ent.sensorjp" not in md.output
     table = run("query", "segment", "seg.chips")
     assert table.exit_code == 0 and "Institutes researching it" in table.output
 
@@ -114,7 +116,7 @@ def test_cli_path_and_candidates():
     assert wrong.exit_code == 2
     candidates = run("query", "candidates", "视频SoC", "--format", "md")
     assert candidates.exit_code == 0, candidates.output
-    assert "ent.socco" in candidates.output
+    assert "SocCo (芯片公司)" in candidates.output and "ent.socco" not in candidates.output
 
 
 def test_segment_and_candidates_take_a_region_by_its_chinese_name(chain):

@@ -64,9 +64,14 @@ def test_every_gap_kind_present_is_listed_in_both_formats(whatif_chain):
         count = sum(g.kind == kind for g in report.gaps)
         assert f"## {KINDS[kind]} {kind} ({count})" in markdown
         assert f'id="gaps-{kind}"' in html
+    from vvalley.analysis.wording import Names
+
+    names = Names(whatif_chain)
     for gap in report.gaps:
-        assert f"| {gap.severity} | {gap.subject} |" in markdown
-        assert gap.subject.replace(">", "&gt;") in html
+        # Names, not ids, and the Chinese reason.
+        assert f"| {gap.severity} | {names.subject(gap.subject)} | {gap.reason_zh} |" in markdown
+        assert gap.reason_zh in html
+    assert "seg." not in markdown.split("## 领导版摘要")[1].split("Method")[0].split("方法：")[0]
 
 
 def test_html_is_well_formed_self_contained_and_links_the_maps(whatif_chain):
@@ -102,11 +107,11 @@ def test_year_comparison_uses_the_given_years_and_can_be_left_out(whatif_chain):
 
 def test_fill_candidates_are_listed(whatif_chain):
     markdown, html = render_report(whatif_chain, XIAOSHAN, years=None)
-    assert "## 招商目标清单 Fill candidates" in markdown
+    assert "## 各缺口的候选企业 Fill candidates per gap" in markdown and "## 招商目标清单 Target list" in markdown
     # Image sensors are missing in Xiaoshan; SensorSH (same country) ranks above SensorJP.
-    rows = [line for line in markdown.splitlines() if line.startswith("| Image sensors")]
-    assert "SensorSH (上海传感)" in rows[0] and "SensorJP (日本传感)" in rows[1]
-    assert "ent.sensor_sh" in html
+    rows = [line for line in markdown.splitlines() if line.startswith("| 图像传感器 |")]
+    assert "上海传感" in rows[0] and "日本传感" in rows[1]
+    assert "上海传感" in html and "ent.sensor_sh" not in html
 
 
 def test_hostile_names_are_text():
@@ -114,8 +119,9 @@ def test_hostile_names_are_text():
     markdown, html = render_report(chain, XIAOSHAN, years=None)
     assert "<script" not in html and "&lt;script&gt;" in html
     assert parse(html).errors == []
-    # Escaped for Markdown renderers that allow inline HTML: \<script> shows as text.
-    assert "\\<script>" in markdown and not re.search(r"(?<!\\)<script", markdown)
+    # Escaped for Markdown renderers that allow inline HTML: &lt;script> shows as text in all of
+    # them (Python-Markdown does not honour "\<"; vvalley.sanitize.for_markdown).
+    assert "&lt;script>" in markdown and "<script" not in markdown
 
 
 def test_same_data_same_report(whatif_chain):
@@ -133,3 +139,34 @@ def test_cli_report_writes_both_files(tmp_path):
     unknown = CliRunner().invoke(app, ["report", "--data", str(WHATIF), "--region", "Xiaosan",
                                        "--out", str(tmp_path)])
     assert unknown.exit_code == 2 and "close matches" in unknown.output
+
+
+def test_the_report_opens_with_the_leaders_summary(whatif_chain):
+    markdown, html, data = render_report(whatif_chain, XIAOSHAN, years=(2018, 2024), with_data=True)
+    body = markdown.split("\n## ")
+    assert body[1].startswith("领导版摘要")
+    b = data["briefing"]
+    assert len(b["gaps"]) == min(5, len(analyse(whatif_chain, XIAOSHAN).gaps)) and b["targets"]
+    assert all("ent." not in g["sentence"] and "seg." not in g["sentence"] for g in b["gaps"])
+    assert b["then_now"] and "2018 年" in b["then_now"][0]
+    assert html.index('id="briefing"') < html.index('id="coverage"')
+
+
+def test_docx_holds_the_summary_and_real_tables(whatif_chain, tmp_path):
+    import docx
+
+    result = CliRunner().invoke(app, ["report", "--data", str(WHATIF), "--out", str(tmp_path), "--format", "docx",
+                                      "--year", "2018", "--vs", "2024"])
+    assert result.exit_code == 0, result.output
+    document = docx.Document(str(tmp_path / "report.docx"))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "领导版摘要" in headings and "最需要补的五处缺口" in headings and "首选招商目标" in headings
+    top_gaps, top_targets = document.tables[0], document.tables[1]
+    assert [c.text for c in top_gaps.rows[0].cells] == ["#", "缺口", "类型", "严重度", "说明"]
+    assert len(top_gaps.rows) > 1 and len(top_targets.rows) > 1
+    assert [c.text for c in top_targets.rows[0].cells][:2] == ["#", "企业"]
+    # The same data gives the same bytes.
+    first = (tmp_path / "report.docx").read_bytes()
+    CliRunner().invoke(app, ["report", "--data", str(WHATIF), "--out", str(tmp_path), "--format", "docx",
+                             "--year", "2018", "--vs", "2024"])
+    assert (tmp_path / "report.docx").read_bytes() == first

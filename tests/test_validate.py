@@ -37,6 +37,8 @@ EXPECTED: dict[str, list[tuple[str, int, str, str]]] = {
     "missing-layer": [(N, 17, "layer", "empty-value")],
     "missing-evidence": [(N, 21, "evidence", "empty-value")],
     "unknown-node": [(E, 23, "target", "unknown-node")],
+    "name-for-id": [(E, 18, "target", "unknown-node"), (E, 23, "target", "unknown-node"),
+                    (E, 26, "source", "unknown-node")],
     "wrong-kinds": [(E, 29, "relation", "wrong-kinds")],
     "self-loop": [(E, 29, "target", "self-loop")],
     "duplicate-edge": [(E, 29, "", "duplicate-edge")],
@@ -136,6 +138,14 @@ def message(mode: str, index: int = 0) -> str:
     ("unknown-node", 0,
      "chain_edges.csv:23: column 'target': 'seg.chips.cmos' is not an id in chain_nodes.csv; expected the id of a "
      "node in chain_nodes.csv (did you mean 'seg.chips.cis', 'seg.chips.soc', 'seg.chips'?) [unknown-node]"),
+    ("name-for-id", 0,
+     "chain_edges.csv:18: column 'target': '萧山区' is a name, not an id in chain_nodes.csv; expected the id of a "
+     "node in chain_nodes.csv, not its name (did you mean 'reg.cn.zj.hangzhou.xiaoshan' (Xiaoshan, 萧山区)?) "
+     "[unknown-node]"),
+    ("name-for-id", 1,
+     "chain_edges.csv:23: column 'target': '图像传感器' is a name, not an id in chain_nodes.csv; expected the id of a "
+     "node in chain_nodes.csv, not its name (did you mean 'seg.chips.cis' (Image sensors (CIS), 图像传感器)?) "
+     "[unknown-node]"),
     ("wrong-kinds", 0,
      "chain_edges.csv:29: column 'relation': operates_in from segment 'seg.chips.cis' to segment "
      "'seg.devices.camera'; expected operates_in from enterprise to segment [wrong-kinds]"),
@@ -309,3 +319,78 @@ def test_a_gbk_file_with_a_utf8_line_is_an_encoding_problem(tmp_path):
     problems = validate(copy_valid(tmp_path, nodes=raw))
     assert signature(problems) == [(N, 2, "", "encoding")]
     assert "line 9 is UTF-8" in problems[0].expected
+
+
+# ---- names where ids belong, and many problems of one kind ----------------------------------
+
+@pytest.mark.parametrize("typed, means", [
+    ("萧山", "reg.cn.zj.hangzhou.xiaoshan"),            # without 区
+    ("xiaoshan district", "reg.cn.zj.hangzhou.xiaoshan"),  # English, any case, with the suffix
+    (" Binjiang ", None),                              # stripped by the reader: then an exact name
+    ("视频云平台", "seg.platforms.cloud"),
+])
+def test_a_name_in_an_edge_names_the_id_it_could_mean(tmp_path, typed, means):
+    edges = valid_text(E).replace("ent.cloudco,seg.platforms.cloud,operates_in",
+                                  f"ent.cloudco,{typed},operates_in")
+    problems = validate(copy_valid(tmp_path, edges=edges))
+    assert signature(problems) == [(E, 25, "target", "unknown-node")]
+    means = means or "reg.cn.zj.hangzhou.binjiang"
+    assert "is a name, not an id" in problems[0].found
+    assert f"did you mean {means!r}" in problems[0].expected
+
+
+def test_a_name_shared_by_two_kinds_suggests_the_kind_the_relation_takes(tmp_path):
+    # A segment called 萧山区 too: located_in takes a region, so the region is the one meant.
+    nodes = valid_text(N) + "seg.xiaoshan,segment,Xiaoshan,萧山区,midstream,,,,,\n"
+    edges = valid_text(E).replace("ent.camco,reg.cn.zj.hangzhou.xiaoshan,located_in", "ent.camco,萧山区,located_in")
+    edges += "seg.xiaoshan,seg.devices,part_of,,,,,\n"
+    problems = validate(copy_valid(tmp_path, nodes=nodes, edges=edges))
+    assert signature(problems) == [(E, 18, "target", "unknown-node")]
+    assert "'reg.cn.zj.hangzhou.xiaoshan' (Xiaoshan, 萧山区)?" in problems[0].expected
+    assert "seg.xiaoshan" not in problems[0].expected
+
+
+def test_past_the_cap_the_rest_of_a_kind_are_counted_not_listed(tmp_path):
+    from vvalley.chain.problems import MAX_LISTED, count
+
+    extra = "".join(f"ent.camco,seg.nowhere{i},operates_in,,,fixture,A,\n" for i in range(MAX_LISTED + 50))
+    with pytest.raises(DataError) as caught:
+        load_chain(copy_valid(tmp_path, edges=valid_text(E) + extra))
+    problems = caught.value.problems
+    assert len(problems) == MAX_LISTED + 1
+    assert caught.value.total == count(problems) == MAX_LISTED + 50
+    assert str(caught.value) == f"{MAX_LISTED + 50} problem(s) in the data"
+    last = problems[-1]
+    assert (last.line, last.column, last.code, last.more) == (29 + MAX_LISTED, "target", "unknown-node", 50)
+    assert last.found == "… and 50 more problems of this kind, not listed (the first of them on this line)"
+    assert all(p.more == 0 for p in problems[:-1])
+    assert [p.line for p in problems[:-1]] == list(range(29, 29 + MAX_LISTED))
+
+
+def test_a_part_of_clique_gives_one_cycle_per_strongly_connected_group(tmp_path):
+    # 12 segments, every one part_of every other: ~10⁸ cycles, of which one is reported; the
+    # two-parents problems stop at the cap.
+    from vvalley.chain.problems import MAX_LISTED
+
+    names = [f"seg.k{i:02d}" for i in range(12)]
+    nodes = valid_text(N) + "".join(f"{n},segment,K{n[-2:]},,upstream,,,,,\n" for n in names)
+    edges = valid_text(E) + "".join(f"{a},{b},part_of,,,,,\n" for a in names for b in names if a != b)
+    problems = validate(copy_valid(tmp_path, nodes=nodes, edges=edges))
+    cycles = [p for p in problems if p.code == "cycle"]
+    assert len(cycles) == 1
+    assert cycles[0].line == 29
+    assert cycles[0].found.startswith("part_of cycle: seg.k00 -> seg.k01 -> seg.k00 (lines 29, 40)")
+    assert {p.code for p in problems} == {"cycle", "two-parents"}
+    assert len(problems) <= MAX_LISTED + 2
+
+
+def test_two_separate_cycles_are_two_problems_and_a_long_one_is_shortened(tmp_path):
+    ring = [f"seg.r{i:02d}" for i in range(30)]
+    nodes = valid_text(N) + "".join(f"{n},segment,R{n[-2:]},,upstream,,,,,\n" for n in ring)
+    edges = (valid_text(E) + "seg.chips,seg.chips.cis,part_of,,,,,\n"
+             + "".join(f"{a},{ring[(i + 1) % 30]},part_of,,,,,\n" for i, a in enumerate(ring)))
+    problems = validate(copy_valid(tmp_path, nodes=nodes, edges=edges))
+    assert signature(problems) == [(E, 7, "target", "cycle"), (E, 30, "target", "cycle")]
+    long = problems[1].found
+    assert long.startswith("part_of cycle: seg.r00 -> seg.r01 -> ")
+    assert "… 19 more … -> seg.r29 -> seg.r00 (lines 30, 31," in long and long.endswith(", … 20 more)")

@@ -86,11 +86,15 @@ def test_cli_whatif_json_and_table():
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert {g["subject"] for g in data["opened"]} == {"seg.down.city", "seg.mid.camera->seg.down.city"}
-    table = runner.invoke(app, ["whatif", "--data", str(FIXTURE), "--cut-country", "上海"])
+    table = runner.invoke(app, ["whatif", "--data", str(FIXTURE), "--cut-country", "上海", "--lang", "en"])
     assert table.exit_code == 0, table.output
     assert "Gaps opened (1)" in table.output and "foreign_dependency" in table.output
+    chinese = runner.invoke(app, ["whatif", "--data", str(FIXTURE), "--cut-country", "上海"])
+    assert "新出现的缺口（1）" in chinese.output and "卡脖子" in chinese.output
     md = runner.invoke(app, ["whatif", "--data", str(FIXTURE), "--cut-country", "reg.cn.sh", "--format", "md"])
-    assert "| seg.up.sensor | yes | no | 2 → 1 | 1 → 0 | ent.sensor_sh |" in md.output
+    # Names, not ids: the segment, the cut firm and its site.
+    assert "| Image sensors (图像传感器) | 是 | 否 | 2 → 1 | 1 → 0 | 1 |" in md.output
+    assert "| 上海传感 | 上海 |" in md.output and "reg.cn.sh |" not in md.output
 
 
 def test_cli_whatif_usage_errors_exit_2():

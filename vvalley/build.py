@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import hashlib
+
 from vvalley.chain.load import load_chain
-from vvalley.chain.model import Chain
-from vvalley.publish.files import dumps_json, write_atomic
+from vvalley.chain.model import Chain, LookupProblem
+from vvalley.chain.schema import EDGES_FILE, NODES_FILE
+from vvalley.publish.files import dumps_json
+from vvalley.publish.generation import write_generation
 
 MAP_FILES = (("map.html", "chain"), ("map-full.html", "full"))
 
@@ -28,22 +32,49 @@ def graph_json(chain: Chain) -> str:
     return dumps_json(nx.node_link_data(chain.graph, edges="edges"))
 
 
-def render_outputs(chain: Chain, region: str | None = None) -> tuple[object, dict[str, str]]:
-    """The gap report and the text of the gap, map and report files, by file name (nothing written)."""
+# The target list in a build: every firm, what its arrival changes for the best few (one what-if each).
+TARGET_EFFECTS_IN_BUILD = 5
+
+
+def render_outputs(chain: Chain, region: str | None = None, meta=None) -> tuple[object, dict[str, str | bytes]]:
+    """The gap report and the text (or bytes) of the gap, map, poster, report and list files, by file name
+    (nothing written). The chain is analysed once; the same report and target list feed every writer."""
     from vvalley.analysis.gaps import analyse
-    from vvalley.publish.gapfiles import gaps_csv, gaps_json
+    from vvalley.analysis.targets import targets
     from vvalley.chain.regions import default_region
-    from vvalley.render import render_map
-    from vvalley.publish.report import render_report
+    from vvalley.publish.gapfiles import gaps_csv, gaps_json
+    from vvalley.publish.lists import lists_workbook
+    from vvalley.publish.report import render_docx, render_report
+    from vvalley.render import render_map, render_poster
+    from vvalley.render.poster import convert as poster_bytes
 
     region = chain.resolve(region, kinds=("region",)) if region else default_region(chain)
     report = analyse(chain, region)
-    outputs = {"gaps.json": gaps_json(report), "gaps.csv": gaps_csv(report)}
+    target_list = targets(chain, region, report, effects_for=TARGET_EFFECTS_IN_BUILD)
+    outputs: dict[str, str | bytes] = {"gaps.json": gaps_json(report), "gaps.csv": gaps_csv(report)}
     for name, view in MAP_FILES:
-        outputs[name] = render_map(chain, report, view=view)
-    markdown, html = render_report(chain, region, gap_report=report)
+        outputs[name] = render_map(chain, report, view=view, meta=meta)
+    outputs["poster.svg"] = render_poster(chain, report, meta=meta)
+    outputs["poster.png"] = poster_bytes(outputs["poster.svg"], "png")
+    markdown, html, data = render_report(chain, region, gap_report=report, targets=target_list, with_data=True)
     outputs["report.md"], outputs["report.html"] = markdown, html
+    outputs["report.docx"] = render_docx(data)
+    outputs["lists.xlsx"] = lists_workbook(chain, report, target_list)
     return report, outputs
+
+
+class NoRegion(LookupProblem):
+    """The data holds no region, so there is nothing to analyse (a data matter, not a bug)."""
+
+    def __init__(self, data_dir: Path | str):
+        self.text, self.what, self.suggestions = "", "region", []
+        LookupError.__init__(self, f"the data in {data_dir} has no region (no node of kind 'region' in {NODES_FILE}); "
+                                   "add the region and located_in edges for its enterprises, then run again")
+
+
+def data_hashes(data_dir: Path | str) -> dict[str, str]:
+    """sha256 of each data file, as the manifest names the data a generation was built from."""
+    return {name: hashlib.sha256((Path(data_dir) / name).read_bytes()).hexdigest() for name in (NODES_FILE, EDGES_FILE)}
 
 
 def build(data_dir: Path | str, out_dir: Path | str, region: str | None = None,
@@ -51,14 +82,22 @@ def build(data_dir: Path | str, out_dir: Path | str, region: str | None = None,
     """Load and validate the chain, analyse it, then write graph, gaps, maps and report to `out_dir`.
 
     Everything is rendered in memory before the first file is written, so bad data or a failed
-    render leaves the output folder as it was; each file is replaced whole (write, then rename).
-    With `min_confidence`, the gaps, maps and report count only facts graded that well or better;
-    graph.json keeps every fact.
+    render leaves the output folder as it was. The files are then written as one generation
+    (vvalley.publish.generation): staged beside `out_dir`, swapped in at once, with
+    `manifest.json` naming each file's size and sha256 and the data's hashes; a failed or killed
+    build leaves the previous set as it was. With `min_confidence`, the gaps, maps and report
+    count only facts graded that well or better; graph.json keeps every fact.
     """
+    from vvalley.chain.meta import read_meta
+
     chain = load_chain(data_dir)
-    report, analysed = render_outputs(chain.trusted(min_confidence), region)
+    hashes = data_hashes(data_dir)
+    meta = read_meta(data_dir)
+    region = region or (meta.region if meta.region in chain.nodes.index else None)
+    if region is None and len(chain.ids("region")) == 0:
+        raise NoRegion(data_dir)
+    report, analysed = render_outputs(chain.trusted(min_confidence), region, meta=meta)
     outputs = {"graph.json": graph_json(chain), **analysed}
     result = BuildResult(chain, report)
-    for name, payload in outputs.items():
-        result.written.append(write_atomic(Path(out_dir) / name, payload))
+    result.written = write_generation(out_dir, outputs, hashes)
     return result

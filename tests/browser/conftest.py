@@ -43,8 +43,8 @@ def artifacts() -> Path:
 class MapPage:
     """A page that records console errors, dialogs and every request that would leave file://."""
 
-    def __init__(self, browser):
-        self.page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    def __init__(self, browser, width: int = 1600, height: int = 1000):
+        self.page = browser.new_page(viewport={"width": width, "height": height})
         self.errors: list[str] = []
         self.outside: list[str] = []
         self.dialogs: list[str] = []
@@ -70,9 +70,13 @@ class MapPage:
         self.dialogs.append(dialog.message)
         dialog.dismiss()
 
-    def open(self, path: Path):
+    def open(self, path: Path, tab: str = "relation"):
+        """Load the page; on the relation tab (drawn when first shown) unless tab="panorama"."""
         self.page.goto(path.resolve().as_uri())
-        self.page.wait_for_function("window.vvalleyMap !== undefined", timeout=15000)
+        self.page.wait_for_function("window.vvalleyPanorama !== undefined", timeout=15000)
+        if tab == "relation":
+            self.page.click("#vv-tab-relation")
+            self.page.wait_for_function("window.vvalleyMap !== undefined", timeout=15000)
         return self.page
 
     def node_point(self, node_id: str) -> tuple[float, float]:
@@ -92,3 +96,10 @@ def map_page(browser):
     opened.page.close()
     assert opened.outside == [], f"requests left the page: {opened.outside}"
     assert opened.dialogs == [], f"dialogs opened: {opened.dialogs}"
+
+
+def check_inert(opened: MapPage) -> None:
+    """Nothing left the page, no dialog opened, no script error."""
+    assert opened.outside == [], f"requests left the page: {opened.outside}"
+    assert opened.dialogs == [], f"dialogs opened: {opened.dialogs}"
+    assert opened.errors == [], f"script errors: {opened.errors}"

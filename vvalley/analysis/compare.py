@@ -17,22 +17,23 @@ def gap_key(gap) -> tuple[str, str, str]:
 
 def _gap_row(gap) -> dict:
     return {"kind": gap.kind, "kind_zh": KINDS[gap.kind], "subject": gap.subject, "side": gap.side,
-            "severity": gap.severity, "reason": gap.reason}
+            "severity": gap.severity, "reason": gap.reason, "reason_zh": gap.reason_zh, "nodes": list(gap.nodes)}
 
 
 def _by_severity(rows: list[dict]) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["severity"], r["subject"], r["kind"], r["side"] or ""))
 
 
-def diff_reports(before: GapReport, after: GapReport) -> dict:
+def diff_reports(before: GapReport, after: GapReport, chain=None) -> dict:
     """What changed from one gap report to another (same template; regions or years may differ).
 
     Returns {"opened": [gap], "closed": [gap], "changed": [gap + severity_before, severity_after,
     delta], "gaps_by_kind": {kind: {"before", "after"}}, "coverage": {"segments", "covered_before",
     "covered_after", "before", "after"}, "focus_areas": [{"id", "name", "before", "after"}],
     "segments_changed": [{"id", "before", "after", "firms_before", "firms_after"}]}.
-    A gap is {kind, kind_zh, subject, side, severity, reason}; "closed" gaps carry their
-    severity and reason as they were; lists are sorted by severity, then subject.
+    A gap is {kind, kind_zh, subject, side, severity, reason, reason_zh, nodes} (+ name, name_zh of
+    the subject and of segments when `chain` is given); "closed" gaps carry their severity and
+    reason as they were; lists are sorted by severity, then subject.
     """
     old = {gap_key(g): g for g in before.gaps}
     new = {gap_key(g): g for g in after.gaps}
@@ -47,7 +48,7 @@ def diff_reports(before: GapReport, after: GapReport) -> dict:
     changed.sort(key=lambda r: (-abs(r["delta"]), r["subject"], r["kind"], r["side"] or ""))
     s1, s2 = before.summary, after.summary
     focus_before = {f["id"]: f for f in s1["focus_areas"]}
-    focus = [{"id": f["id"], "name": f.get("name", f["id"]),
+    focus = [{"id": f["id"], "name": f.get("name", f["id"]), "name_zh": f.get("name_zh", ""),
               "before": focus_before.get(f["id"], {}).get("coverage", 0.0), "after": f["coverage"]}
              for f in s2["focus_areas"]]
     rows_before = {r["id"]: r for r in before.segments}
@@ -57,6 +58,14 @@ def diff_reports(before: GapReport, after: GapReport) -> dict:
         if old_row and (old_row["status"], old_row["firms"]) != (row["status"], row["firms"]):
             segments_changed.append({"id": row["id"], "before": old_row["status"], "after": row["status"],
                                      "firms_before": old_row["firms"], "firms_after": row["firms"]})
+    if chain is not None:
+        from vvalley.analysis.wording import Names
+
+        names = Names(chain)
+        for row in (*opened, *closed, *changed):
+            row["name"], row["name_zh"] = names.subject(row["subject"], "en"), names.subject(row["subject"])
+        for row in segments_changed:
+            row["name"], row["name_zh"] = names.en.get(row["id"], row["id"]), names.zh(row["id"])
     return {"opened": _by_severity(opened), "closed": _by_severity(closed), "changed": changed,
             "gaps_by_kind": {k: {"before": s1["gaps_by_kind"].get(k, 0), "after": s2["gaps_by_kind"].get(k, 0)}
                              for k in KINDS},
@@ -146,7 +155,7 @@ def compare_years(chain, region: str, year: int, versus: int | None = None, min_
             "actors_before": len(actors_before), "actors_after": len(actors_after),
             "arrived": _actors(chain, region, sorted(actors_after - actors_before)),
             "left": _actors(chain, region, sorted(actors_before - actors_after)),
-            **diff_reports(report_before, report_after)}
+            **diff_reports(report_before, report_after, chain)}
 
 
 def this_year() -> int:
@@ -169,6 +178,7 @@ def _actors(chain, region: str, ids: list[str]) -> list[dict]:
     segments = work.drop_duplicates().sort_values(["source", "target"]).groupby("source")["target"].agg(list)
     return [{"id": actor, "label": chain.label(actor), "kind": chain.kind_of(actor),
              "segments": list(segments.get(actor, [])),
+             "segment_labels": [chain.label(x) for x in segments.get(actor, [])],
              "since": _year(since.get(actor, pd.NA)) or _year(chain.nodes.at[actor, "since"]),
              "until": _year(until.get(actor, pd.NA)) or _year(chain.nodes.at[actor, "until"])}
             for actor in ids]

@@ -7,7 +7,6 @@ from functools import cached_property
 
 import pandas as pd
 
-from vvalley.chain.columns import isin
 
 
 @dataclass(frozen=True)
@@ -190,21 +189,46 @@ class Footing:
 
     @classmethod
     def of(cls, chain, region: str, template: Template) -> "Footing":
-        located = chain.relation("located_in")
-        inside = isin(located["target"], chain.descendants(region))
-        actors = pd.Index(located.loc[inside, "source"].unique())
-        kinds = chain.nodes["kind"].reindex(actors)
-        firms = pd.Index(sorted(actors[(kinds == "enterprise").to_numpy()]), dtype=object)
-        institutes = pd.Index(sorted(actors[(kinds == "institute").to_numpy()]), dtype=object)
+        """The region's actors and where they sit: three queries on the engine in use (see vvalley.engine);
+        the joins with the template (a few hundred segments) are done here, on the region-sized results."""
+        from vvalley import engine
 
-        ops = chain.relation("operates_in")
-        firm_segments = (ops.loc[isin(ops["source"], firms), ["source", "target"]]
-                         .rename(columns={"source": "firm", "target": "segment"})
-                         .drop_duplicates().reset_index(drop=True))
+        t = engine.tables(chain)
+        located = t.relation("located_in")
+        inside = located.filter(engine.isin(located.target, chain.descendants(region)))
+        actors = inside.select(id=inside.source).distinct()
+        actors = actors.join(t.nodes, "id").select("id", "kind")
+        found = engine.fetch(actors)
+        firms = pd.Index(sorted(found.loc[found["kind"] == "enterprise", "id"]), dtype=object)
+        institutes = pd.Index(sorted(found.loc[found["kind"] == "institute", "id"]), dtype=object)
+
+        ops = t.relation("operates_in")
+        local_firms = actors.filter(actors.kind == "enterprise")
+        firm_segments = engine.fetch(
+            ops.semi_join(local_firms, ops.source == local_firms.id)
+            .select(firm=ops.source, segment=ops.target).distinct(), order=["firm", "segment"])
         firm_units = (firm_segments.merge(_lineage_table(template), on="segment")[["firm", "unit"]]
                       .drop_duplicates().reset_index(drop=True))
-        return cls(region, firms, institutes, firm_segments, firm_units,
-                   _research(chain, institutes, template))
+        researches = t.relation("researches")
+        local_institutes = actors.filter(actors.kind == "institute")
+        research = engine.fetch(
+            researches.semi_join(local_institutes, researches.source == local_institutes.id)
+            .select("source", "target").distinct(), order=["source", "target"])
+        return cls(region, firms, institutes, firm_segments, firm_units, _research(research, template))
+
+    @cached_property
+    def firm_table(self):
+        """The region's enterprises as an Ibis table (column `firm`), for queries on the engine."""
+        from vvalley import engine
+
+        return engine.memtable({"firm": list(self.firms)})
+
+    @cached_property
+    def actor_table(self):
+        """The region's enterprises and institutes as an Ibis table (column `actor`)."""
+        from vvalley import engine
+
+        return engine.memtable({"actor": sorted(set(self.firms) | set(self.institutes))})
 
     @cached_property
     def firms_per_segment(self) -> dict[str, int]:
@@ -252,9 +276,13 @@ class Footing:
 
     def ties_between(self, chain) -> pd.DataFrame:
         """supplies ties between R's firms, by (source unit, target unit): columns source, target, ties."""
-        supplies = chain.relation("supplies")
-        local = supplies.loc[isin(supplies["source"], self.firms) & isin(supplies["target"], self.firms),
-                             ["source", "target"]].drop_duplicates()
+        from vvalley import engine
+
+        supplies = engine.tables(chain).relation("supplies")
+        firms = self.firm_table
+        local = engine.fetch(
+            supplies.filter(supplies.source.isin(firms.firm), supplies.target.isin(firms.firm))
+            .select("source", "target").distinct(), order=["source", "target"])
         units = self.firm_units
         pairs = (local.merge(units.rename(columns={"firm": "source", "unit": "unit_a"}), on="source")
                  .merge(units.rename(columns={"firm": "target", "unit": "unit_b"}), on="target"))
@@ -267,11 +295,10 @@ def _lineage_table(template: Template) -> pd.DataFrame:
                         columns=["segment", "unit"])
 
 
-def _research(chain, institutes: pd.Index, template: Template) -> pd.DataFrame:
-    """(institute, leaf, direct): research on a group counts for its leaves (direct); on a focus
-    area, for the leaves serving it (not direct: too broad to name a segment)."""
-    researches = chain.relation("researches")
-    local = researches.loc[isin(researches["source"], institutes), ["source", "target"]]
+def _research(local: pd.DataFrame, template: Template) -> pd.DataFrame:
+    """(institute, leaf, direct) from the region's researches edges (source, target): research on a
+    group counts for its leaves (direct); on a focus area, for the leaves serving it (not direct:
+    too broad to name a segment)."""
     leaf_set = set(template.leaves)
     rows = [(seg, leaf, True) for seg in template.segments for leaf in template.subtree[seg] if leaf in leaf_set]
     rows += [(focus, leaf, False) for focus in template.focus_areas for leaf in template.focus_leaves(focus)]

@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, field, replace
 
 from vvalley.analysis import candidates as _candidates
+from vvalley.analysis import wording as _w
 from vvalley.analysis.candidates import Candidate
 from vvalley.analysis.pools import suppliers_abroad
 from vvalley.analysis.coverage import Footing, Template
@@ -42,6 +43,7 @@ class Gap:
     components: dict
     candidates: list[Candidate] = field(default_factory=list)
     side: str | None = None
+    reason_zh: str = ""
 
     @property
     def kind_zh(self) -> str:
@@ -50,7 +52,8 @@ class Gap:
     def to_dict(self) -> dict:
         return {"kind": self.kind, "subject": self.subject, "severity": self.severity,
                 "reason": self.reason, "nodes": list(self.nodes), "components": dict(self.components),
-                "candidates": [c.to_dict() for c in self.candidates], "side": self.side}
+                "candidates": [c.to_dict() for c in self.candidates], "side": self.side,
+                "reason_zh": self.reason_zh}
 
 
 @dataclass(frozen=True)
@@ -63,19 +66,26 @@ class GapReport:
     segments: list[dict]
     links: list[dict]
     summary: dict
+    # Gap kinds the data cannot show (no supplies ties, no institutes): never ranked among the gaps.
+    data_gaps: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"region": self.region, "as_of": self.as_of, "summary": self.summary,
-                "gaps": [g.to_dict() for g in self.gaps]}
+                "gaps": [g.to_dict() for g in self.gaps], "data_gaps": [dict(d) for d in self.data_gaps]}
 
 
 def analyse(chain, region: str, as_of: int | None = None, min_suppliers: int = 2,
-            kinds=None, top: int = 5) -> GapReport:
+            kinds=None, top: int = 5, template: Template | None = None) -> GapReport:
     """The gaps in `region`'s chain (as of a year): every kind, or only `kinds`, sorted by severity.
 
     `region` may be an id or an English/Chinese name (raises model.LookupProblem when unknown);
     an unknown kind raises ValueError. A chain already cut to a year (`chain.at(2018)`) is
-    analysed in that year unless `as_of` says otherwise.
+    analysed in that year unless `as_of` says otherwise. `template` reuses Template.of(chain) when
+    only actors' sites changed (what-if loops).
+
+    `unlinked` and `research_gap` are findings only where the data could show otherwise: without
+    any supplies tie for the region's firms (or between the two segments' firms anywhere), or
+    without any institute in the region's country, they go to `data_gaps` instead.
     """
     wanted = _check_kinds(kinds)
     if min_suppliers < 1:
@@ -84,7 +94,7 @@ def analyse(chain, region: str, as_of: int | None = None, min_suppliers: int = 2
     as_of = chain.as_of if as_of is None else as_of
     chain = chain.at(as_of)
     region = chain.resolve(region, kinds=("region",))
-    template = Template.of(chain)
+    template = template or Template.of(chain)
     footing = Footing.of(chain, region, template)
     ctx = _Context(chain, region, template, footing, min_suppliers)
 
@@ -92,14 +102,16 @@ def analyse(chain, region: str, as_of: int | None = None, min_suppliers: int = 2
     for kind in KINDS:
         if kind in wanted:
             gaps.extend(getattr(ctx, kind)())
+    gaps = [ctx.with_cycle_note(g) for g in gaps]
     fill = [g for g in gaps if g.kind in ("missing_segment", "weak_segment")
             or (g.kind == "broken_link" and g.side == "upstream")]
     targets = sorted({_fill_target(g) for g in fill})
     ranked = _candidates.rank(chain, template, footing, targets, top)
     fill_ids = {id(g) for g in fill}
     gaps = [replace(g, candidates=ranked[_fill_target(g)]) if id(g) in fill_ids else g for g in gaps]
-    gaps.sort(key=lambda g: (-g.severity, g.subject, g.kind))
-    return GapReport(region, as_of, gaps, ctx.segment_rows(), ctx.link_rows(), ctx.summary(gaps, wanted))
+    gaps.sort(key=ctx.order)
+    return GapReport(region, as_of, gaps, ctx.segment_rows(), ctx.link_rows(), ctx.summary(gaps, wanted),
+                     ctx.data_gap_rows())
 
 
 def _check_kinds(kinds) -> tuple[str, ...]:
@@ -129,12 +141,88 @@ class _Context:
     def __init__(self, chain, region: str, template: Template, footing: Footing, min_suppliers: int):
         self.chain, self.region, self.t, self.f = chain, region, template, footing
         self.min_suppliers = min_suppliers
-        self.name = str(chain.nodes.at[region, "name"])
+        self.names = _w.Names(chain)
+        self.name = self.names.en[region]
+        self.held: dict[tuple[str, str], list[str]] = {}  # (kind, cause) -> subjects held back as data gaps
         self.firms = footing.firms_per_segment
         self.below, self.from_on = footing.firms_downstream(template)
         self.total_firms = len(footing.firms)
         ties = footing.ties_between(chain)
         self.ties = {(a, b): int(n) for a, b, n in zip(ties["source"], ties["target"], ties["ties"])}
+        self.country = chain.country_of.get(region, region)
+
+    # ---- what the data can show ---------------------------------------------------------
+    @property
+    def supplies_in_region(self) -> bool:
+        """Whether any supplies tie touches one of the region's firms."""
+        supplies = self.chain.relation("supplies")
+        return bool(len(supplies)) and bool((supplies["source"].isin(self.f.firms)
+                                             | supplies["target"].isin(self.f.firms)).any())
+
+    def supplies_anywhere(self) -> set[tuple[str, str]]:
+        """(unit a, unit b) pairs with a supplies tie between a firm in a (or below) and one in b, anywhere."""
+        supplies = self.chain.relation("supplies")[["source", "target"]].drop_duplicates()
+        if supplies.empty:
+            return set()
+        import pandas as pd
+
+        ops = self.chain.relation("operates_in")[["source", "target"]].rename(
+            columns={"source": "firm", "target": "segment"})
+        ops = ops[ops["firm"].isin(pd.unique(supplies[["source", "target"]].to_numpy().ravel()))]
+        lineage = pd.DataFrame([(seg, u) for seg in self.t.segments for u in self.t.lineage[seg]],
+                               columns=["segment", "unit"])
+        units = ops.merge(lineage, on="segment")[["firm", "unit"]].drop_duplicates()
+        pairs = (supplies.merge(units.rename(columns={"firm": "source", "unit": "ua"}), on="source")
+                 .merge(units.rename(columns={"firm": "target", "unit": "ub"}), on="target"))
+        # Either direction: a tie against the feed still shows the data records ties between the two.
+        return set(zip(pairs["ua"], pairs["ub"])) | set(zip(pairs["ub"], pairs["ua"]))
+
+    @property
+    def institutes_in_country(self) -> bool:
+        """Whether any institute of the data sits in the region's country."""
+        located = self.chain.relation("located_in")
+        institutes = set(self.chain.ids("institute"))
+        sites = located[located["source"].isin(institutes)]
+        return bool((sites["target"].map(self.chain.country_of) == self.country).any())
+
+    def firms_under(self, segment: str) -> list[str]:
+        """R's firms in a segment or below it, sorted."""
+        return sorted({f for s in self.t.subtree[segment] for f in self.f.firms_in.get(s, [])})
+
+    def firms_below(self, segment: str) -> list[str]:
+        """R's firms downstream of a segment (its own left out), sorted."""
+        own = set(self.firms_under(segment))
+        return sorted({f for s in self.t.downstream[segment] for f in self.f.firms_in.get(s, [])} - own)
+
+    def cycle_notes(self, hub: str) -> tuple[str, str]:
+        group = self.t.cycle_of.get(hub)
+        if not group:
+            return "", ""
+        members = sorted(group)
+        return _w.cycle_note_en(self.names, hub, members), _w.cycle_note_zh(self.names, hub, members)
+
+    def with_cycle_note(self, gap: Gap) -> Gap:
+        """The gap, its reasons saying so when its reach was counted over a collapsed feeds cycle."""
+        if not gap.components.get("cycle"):
+            return gap
+        note, note_zh = self.cycle_notes(_hub(gap))
+        return replace(gap, reason=gap.reason + note, reason_zh=gap.reason_zh + note_zh)
+
+    def order(self, gap: Gap) -> tuple:
+        """Severity, then its components (more firms hanging on it, focus, relatedness), then the name."""
+        c = gap.components
+        return (-gap.severity, -c.get("downstream_firms", 0), -c.get("focus", 0.0), -c.get("relatedness", 0.0),
+                self.names.subject(gap.subject, "en"), gap.kind, gap.side or "", gap.subject)
+
+    def data_gap_rows(self) -> list[dict]:
+        rows = []
+        for (kind, cause), subjects in sorted(self.held.items()):
+            reason, reason_zh = _w.data_gap_texts(self.names, kind, cause, self.region, len(subjects),
+                                                  self.country)
+            rows.append({"kind": kind, "kind_zh": KINDS[kind], "cause": cause, "reason": reason,
+                         "reason_zh": reason_zh, "count": len(subjects), "subjects": sorted(subjects),
+                         "names_zh": [self.names.subject(s) for s in sorted(subjects)]})
+        return rows
 
     # ---- the components of severity -----------------------------------------------------
     def covered(self, segment: str) -> bool:
@@ -159,11 +247,12 @@ class _Context:
         weight = KIND_WEIGHT[kind]
         score = 100 * weight * (W_REACH * reach + W_FOCUS * focus + W_RELATED * related)
         components = {"downstream_firms": firms, "reach": round(reach, 4), "focus": focus,
-                      "relatedness": related, "kind_weight": weight}
+                      "relatedness": related, "kind_weight": weight,
+                      "cycle": len(self.t.cycle_of.get(hub, ()))}
         return max(0, min(100, int(round(score)))), components
 
     def label(self, node: str) -> str:
-        return self.chain.label(node)
+        return self.names.label(node)
 
     def _downstream_words(self, hub: str) -> str:
         n = self.below[hub]
@@ -178,7 +267,8 @@ class _Context:
             severity, comp = self.severity("missing_segment", leaf, self.relatedness(leaf))
             reason = (f"{self.label(leaf)}: no enterprise of {self.name} operates in it; "
                       f"{self._downstream_words(leaf)}")
-            out.append(Gap("missing_segment", leaf, severity, reason, [leaf], comp))
+            zh = _w.missing_segment_zh(self.names, self.region, leaf, self.firms_below(leaf))
+            out.append(Gap("missing_segment", leaf, severity, reason, [leaf], comp, reason_zh=zh))
         return out
 
     def weak_segment(self) -> list[Gap]:
@@ -193,7 +283,8 @@ class _Context:
             reason = (f"{self.label(leaf)}: only {n} enterprise{'s' if n != 1 else ''} of {self.name} "
                       f"({who}) operate{'s' if n == 1 else ''} in it, fewer than {self.min_suppliers}"
                       f"{'; if it leaves, the segment is gone' if n == 1 else ''}; {self._downstream_words(leaf)}")
-            out.append(Gap("weak_segment", leaf, severity, reason, [leaf, *firms[:MAX_NODES]], comp))
+            zh = _w.weak_segment_zh(self.names, self.region, leaf, self.firms_under(leaf), self.min_suppliers)
+            out.append(Gap("weak_segment", leaf, severity, reason, [leaf, *firms[:MAX_NODES]], comp, reason_zh=zh))
         return out
 
     def broken_link(self) -> list[Gap]:
@@ -208,38 +299,54 @@ class _Context:
                 reason = (f"{self.label(a)} → {self.label(b)}: {self.name} has {_n(self.firms[b], 'firm')} in "
                           f"{self.chain.nodes.at[b, 'name']} but none in {self.chain.nodes.at[a, 'name']}; "
                           f"they buy it from outside")
-                out.append(Gap("broken_link", subject, severity, reason, [a, b], comp, side="upstream"))
+                zh = _w.broken_upstream_zh(self.names, self.region, a, b, self.firms_under(b))
+                out.append(Gap("broken_link", subject, severity, reason, [a, b], comp, side="upstream",
+                               reason_zh=zh))
             else:
                 severity, comp = self.severity(("broken_link", "downstream"), b, self.relatedness(b), link=True)
                 reason = (f"{self.label(a)} → {self.label(b)}: {self.name} has {_n(self.firms[a], 'firm')} in "
                           f"{self.chain.nodes.at[a, 'name']} but no local customer in "
                           f"{self.chain.nodes.at[b, 'name']}; the output leaves {self.name}")
-                out.append(Gap("broken_link", subject, severity, reason, [a, b], comp, side="downstream"))
+                zh = _w.broken_downstream_zh(self.names, self.region, a, b, self.firms_under(a))
+                out.append(Gap("broken_link", subject, severity, reason, [a, b], comp, side="downstream",
+                               reason_zh=zh))
         return out
 
     def unlinked(self) -> list[Gap]:
         out = []
+        in_region = self.supplies_in_region
+        anywhere = self.supplies_anywhere() if in_region else set()
         for a, b in self.t.feeds:
             if not (self.covered(a) and self.covered(b)) or self.ties.get((a, b), 0):
+                continue
+            if not in_region or (a, b) not in anywhere:
+                cause = "no_supplies_in_region" if not in_region else "no_supplies_between_segments"
+                self.held.setdefault(("unlinked", cause), []).append(f"{a}->{b}")
                 continue
             related = round((self.relatedness(a) + self.relatedness(b)) / 2, 4)
             severity, comp = self.severity("unlinked", b, related, link=True)
             reason = (f"{self.label(a)} → {self.label(b)}: {self.name} has firms on both sides "
                       f"({self.firms[a]} and {self.firms[b]}) but no known supply tie between them; "
                       f"a matchmaking (对接) opportunity")
-            out.append(Gap("unlinked", f"{a}->{b}", severity, reason, [a, b], comp))
+            zh = _w.unlinked_zh(self.names, self.region, a, b, self.firms_under(a), self.firms_under(b))
+            out.append(Gap("unlinked", f"{a}->{b}", severity, reason, [a, b], comp, reason_zh=zh))
         return out
 
     def research_gap(self) -> list[Gap]:
         out = []
+        known = self.institutes_in_country
         for leaf in self.t.leaves:
             if not self.covered(leaf) or self.f.institutes_per_leaf.get(leaf):
+                continue
+            if not known:
+                self.held.setdefault(("research_gap", "no_institute_in_country"), []).append(leaf)
                 continue
             severity, comp = self.severity("research_gap", leaf, self.relatedness(leaf))
             n = self.firms[leaf]
             reason = (f"{self.label(leaf)}: {n} {self.name} firm{'s' if n != 1 else ''} operate"
                       f"{'s' if n == 1 else ''} in it but no institute of {self.name} researches it")
-            out.append(Gap("research_gap", leaf, severity, reason, [leaf], comp))
+            zh = _w.research_gap_zh(self.names, self.region, leaf, self.firms_under(leaf))
+            out.append(Gap("research_gap", leaf, severity, reason, [leaf], comp, reason_zh=zh))
         return out
 
     def unabsorbed_research(self) -> list[Gap]:
@@ -252,8 +359,9 @@ class _Context:
             who = ", ".join(self.label(i) for i in institutes[:3]) + (" …" if len(institutes) > 3 else "")
             reason = (f"{self.label(leaf)}: researched by {who} in {self.name}, "
                       f"but no enterprise of {self.name} operates in it")
+            zh = _w.unabsorbed_zh(self.names, self.region, leaf, institutes)
             out.append(Gap("unabsorbed_research", leaf, severity, reason,
-                           [leaf, *institutes[:MAX_NODES]], comp))
+                           [leaf, *institutes[:MAX_NODES]], comp, reason_zh=zh))
         return out
 
     def foreign_dependency(self) -> list[Gap]:
@@ -275,8 +383,10 @@ class _Context:
                       f"{'its only known supplier' if len(firms) == 1 else f'all {len(firms)} known suppliers'} "
                       f"({names}) {'is' if len(firms) == 1 else 'are'} outside "
                       f"{country}, in {', '.join(self.label(c) for c in countries)}")
+            zh = _w.foreign_dependency_zh(self.names, self.region, leaf, customers, firms,
+                                          self.chain.country_of.get(self.region, self.region), countries)
             out.append(Gap("foreign_dependency", leaf, severity, reason,
-                           [leaf, *firms[:MAX_NODES], *customers], comp))
+                           [leaf, *firms[:MAX_NODES], *customers], comp, reason_zh=zh))
         return out
 
     # ---- statuses and summary -------------------------------------------------------------
@@ -285,12 +395,15 @@ class _Context:
         return "missing" if n == 0 else "weak" if n < self.min_suppliers else "covered"
 
     def segment_rows(self) -> list[dict]:
-        institutes = self.f.research.drop_duplicates(["institute", "segment"])
+        research = self.f.research
+        by_leaf: dict[str, set] = {}
+        for institute, leaf in zip(research["institute"], research["segment"]):
+            by_leaf.setdefault(leaf, set()).add(institute)
+        layers = dict(zip(self.chain.nodes.index, self.chain.nodes["layer"].astype(str)))
         rows = []
         for segment in self.t.segments:
-            leaves = set(self.t.subtree[segment])
-            n_inst = institutes.loc[institutes["segment"].isin(leaves), "institute"].nunique()
-            rows.append({"id": segment, "layer": str(self.chain.nodes.at[segment, "layer"]),
+            n_inst = len(set().union(*(by_leaf.get(s, set()) for s in self.t.subtree[segment])))
+            rows.append({"id": segment, "layer": layers[segment],
                          "firms": int(self.firms.get(segment, 0)), "institutes": int(n_inst),
                          "status": self.status(segment)})
         return rows
@@ -316,12 +429,14 @@ class _Context:
             serving = self.t.focus_leaves(focus)
             on_way = sum(1 for g in gaps if focus in self.t.reaches_focus[_hub(g)])
             share = sum(self.covered(s) for s in serving) / len(serving) if serving else 0.0
-            focus_areas.append({"id": focus, "name": self.label(focus), "coverage": round(share, 4),
+            focus_areas.append({"id": focus, "name": self.label(focus), "name_zh": self.names.zh(focus),
+                                "coverage": round(share, 4),
                                 "segments": len(serving), "covered": sum(self.covered(s) for s in serving),
                                 "gaps": on_way})
         return {"segments": len(leaves), "covered": int(covered),
                 "coverage": round(covered / len(leaves), 4) if leaves else 0.0,
-                "gaps_by_kind": by_kind, "focus_areas": focus_areas}
+                "gaps_by_kind": by_kind, "focus_areas": focus_areas,
+                "data_gaps": sum(len(v) for v in self.held.values())}
 
 
 def _n(n: int, noun: str) -> str:

@@ -29,18 +29,25 @@ def candidate_pool(chain, template, footing, targets: list[str]) -> pd.DataFrame
     """Every enterprise outside the region operating in a target segment (or below it), one row per
     (target, firm), with what the score is made of: other/other_cov (its other segments, and how many
     of them the region covers), fit, ties/tie_kinds (actors of the region it is tied to), proximity and
-    site (its nearest site to the region). None when no firm qualifies."""
-    subtree = pd.DataFrame([(t, s) for t in targets for s in template.subtree[t]], columns=["target", "segment"])
-    ops = chain.relation("operates_in")[["source", "target"]].rename(columns={"source": "firm", "target": "segment"})
-    ops = ops.drop_duplicates()
-    in_targets = ops[isin(ops["segment"], subtree["segment"]) & ~isin(ops["firm"], footing.firms)]
-    pairs = in_targets.merge(subtree, on="segment")
+    site (its nearest site to the region). None when no firm qualifies.
+
+    Three queries on the engine in use (the pool's segments, its ties, its sites); the counting per
+    (target, firm) and the shares are done here on their results."""
+    from vvalley import engine
+
+    t = engine.tables(chain)
+    subtree = pd.DataFrame([(t_, s) for t_ in targets for s in template.subtree[t_]], columns=["target", "segment"])
+    ops = t.relation("operates_in")
+    ops = ops.select(firm=ops.source, segment=ops.target).distinct()
+    wanted = engine.isin(ops.segment, subtree["segment"])
+    pool = ops.filter(wanted, ~ops.firm.isin(footing.firm_table.firm)).select("firm").distinct()
+    # Every segment of every pool firm; its rows in the target segments are the (target, firm) pairs.
+    pool_ops = engine.fetch(ops.semi_join(pool, "firm"), order=["firm", "segment"])
+    pairs = pool_ops.merge(subtree, on="segment")
     if pairs.empty:
         return None
-    pool = pd.Index(pairs["firm"].unique())
 
     covered_segments = pd.Index([s for s, n in footing.firms_per_segment.items() if n > 0])
-    pool_ops = ops[isin(ops["firm"], pool)]
     pool_ops = pool_ops.assign(covered=isin(pool_ops["segment"], covered_segments))
     totals = pool_ops.groupby("firm").agg(n_seg=("segment", "size"), n_cov=("covered", "sum"))
     pairs = pairs.assign(covered=isin(pairs["segment"], covered_segments))
@@ -58,8 +65,9 @@ def candidate_pool(chain, template, footing, targets: list[str]) -> pd.DataFrame
     table["tie_kinds"] = table["tie_kinds"].fillna("")
 
     levels = proximity_levels(chain, footing.region)
-    sites = chain.relation("located_in")
-    sites = sites.loc[isin(sites["source"], pool), ["source", "target"]]
+    located = t.relation("located_in")
+    sites = engine.fetch(located.semi_join(pool, located.source == pool.firm).select("source", "target"),
+                         order=["source", "target"])
     sites = sites.assign(proximity=sites["target"].map({r: v[0] for r, v in levels.items()}).fillna(0.0))
     best_site = (sites.sort_values(["source", "proximity", "target"], ascending=[True, False, True])
                  .drop_duplicates("source").set_index("source"))
@@ -68,16 +76,22 @@ def candidate_pool(chain, template, footing, targets: list[str]) -> pd.DataFrame
     return table
 
 
-def _ties(chain, footing, pool: pd.Index) -> pd.DataFrame:
-    """For each firm of the pool: distinct actors of the region it is tied to, and over which relations."""
-    local = footing.firms.union(footing.institutes)
-    frames = []
+def _ties(chain, footing, pool) -> pd.DataFrame:
+    """For each firm of the pool (an Ibis table of `firm`): distinct actors of the region it is tied
+    to, and over which relations (one query, both directions of every tie relation)."""
+    import ibis
+
+    from vvalley import engine
+
+    t = engine.tables(chain)
+    local = footing.actor_table
+    parts = []
     for relation in TIE_RELATIONS:
-        edges = chain.relation(relation)[["source", "target"]]
+        edges = t.relation(relation)
         for a, b in (("source", "target"), ("target", "source")):
-            hit = edges[isin(edges[a], pool) & isin(edges[b], local)]
-            frames.append(pd.DataFrame({"firm": hit[a].to_numpy(), "actor": hit[b].to_numpy(), "relation": relation}))
-    links = pd.concat(frames, ignore_index=True)
+            hit = edges.filter(edges[a].isin(pool.firm), edges[b].isin(local.actor))
+            parts.append(hit.select(firm=hit[a], actor=hit[b], relation=ibis.literal(relation)))
+    links = engine.fetch(ibis.union(*parts, distinct=True))
     if links.empty:
         return pd.DataFrame({"ties": pd.Series(dtype=int), "tie_kinds": pd.Series(dtype=object)})
     ties = links.groupby("firm")["actor"].nunique().rename("ties")
@@ -88,16 +102,26 @@ def _ties(chain, footing, pool: pd.Index) -> pd.DataFrame:
 
 def suppliers_abroad(chain, leaves: list[str], country: str) -> dict[str, tuple[list[str], list[str]]]:
     """For each leaf whose known suppliers (firms operating in it) all sit outside `country`:
-    (those firms, their countries). A supplier without a known site keeps the leaf off the list."""
+    (those firms, their countries). A supplier without a known site keeps the leaf off the list.
+
+    One query on the engine in use: the leaves' suppliers with their sites; countries are read off
+    the region tree here."""
     if not leaves:
         return {}
-    ops = chain.relation("operates_in")
-    ops = ops.loc[isin(ops["target"], leaves), ["source", "target"]].drop_duplicates()
-    located = chain.relation("located_in")
-    sites = located.loc[isin(located["source"], ops["source"].unique()), ["source", "target"]]
+    from vvalley import engine
+
+    t = engine.tables(chain)
+    ops = t.relation("operates_in")
+    ops = ops.filter(engine.isin(ops.target, leaves)).select(firm=ops.source, leaf=ops.target).distinct()
+    located = t.relation("located_in")
+    joined = ops.left_join(located, ops.firm == located.source).select(ops.firm, ops.leaf, region=located.target)
+    rows = engine.fetch(joined.distinct(), order=["leaf", "firm", "region"])
+    table = rows[["firm", "leaf"]].drop_duplicates().rename(columns={"firm": "source", "leaf": "target"})
+    sites = rows.dropna(subset=["region"])[["firm", "region"]].drop_duplicates()
+    sites = sites.rename(columns={"firm": "source", "region": "target"})
     sites = sites.assign(country=sites["target"].map(chain.country_of))
     home = sites.assign(home=sites["country"] == country).groupby("source")["home"].any()
-    table = ops.assign(home=ops["source"].map(home))
+    table = table.assign(home=table["source"].map(home))
     # No known site: not known to be foreign, so it counts as a possible home supplier.
     table["home"] = table["home"].fillna(True).astype(bool)
     by_leaf = table.groupby("target")["home"].any()

@@ -90,9 +90,14 @@ def segment_info(chain, segment_id: str, region: str, gap_report=None) -> dict:
 
     firms = operates.groupby("source")["target"].agg(lambda s: sorted(set(s))).to_dict()
     local_firms, outside_firms = [], []
+    def labels(ids) -> list[str]:
+        return [chain.label(i) for i in ids]
+
     for firm in sorted(firms):
         entry = {**_ref(chain, firm), "segments": firms[firm], "regions": regions_of.get(firm, []),
-                 "countries": countries_of.get(firm, [])}
+                 "countries": countries_of.get(firm, []), "segment_labels": labels(firms[firm]),
+                 "region_labels": labels(regions_of.get(firm, [])),
+                 "country_labels": labels(countries_of.get(firm, []))}
         (local_firms if firm in local_actors else outside_firms).append(entry)
 
     template = Template.of(chain)
@@ -108,7 +113,8 @@ def segment_info(chain, segment_id: str, region: str, gap_report=None) -> dict:
 
     by_institute = researches.groupby("source")["target"].agg(lambda s: sorted(set(s))).to_dict()
     institutes = [{**_ref(chain, i), "researches": by_institute[i], "local": i in local_actors,
-                   "regions": regions_of.get(i, [])} for i in sorted(by_institute)]
+                   "regions": regions_of.get(i, []), "research_labels": labels(by_institute[i]),
+                   "region_labels": labels(regions_of.get(i, []))} for i in sorted(by_institute)]
     # Local institutes first: they are the region's own innovation engine.
     institutes.sort(key=lambda i: (not i["local"], i["id"]))
     parent = chain.parent.get(segment_id)
@@ -116,7 +122,9 @@ def segment_info(chain, segment_id: str, region: str, gap_report=None) -> dict:
     if gap_report is not None:
         inside = set(scope)
         extra["gaps"] = [{"kind": g.kind, "subject": g.subject, "side": g.side, "severity": g.severity,
-                          "reason": g.reason} for g in gap_report.gaps if inside & set(g.subject.split("->"))]
+                          "reason": g.reason, "reason_zh": g.reason_zh,
+                          "label": " → ".join(chain.label(p) for p in g.subject.split("->"))}
+                         for g in gap_report.gaps if inside & set(g.subject.split("->"))]
     return {"segment": _ref(chain, segment_id), "region": _ref(chain, region),
             "layer": str(chain.nodes.at[segment_id, "layer"]) or None,
             "parent": _ref(chain, parent) if parent else None,

@@ -1,4 +1,4 @@
-"""What if actors leave the region, or suppliers in some regions are cut off: the gaps that open and close."""
+"""What if firms from elsewhere open a site in the region, actors leave it, or suppliers are cut off: the gaps that open and close."""
 
 from __future__ import annotations
 
@@ -10,6 +10,53 @@ from vvalley.analysis.gaps import analyse
 from vvalley.chain.model import Chain
 
 CUT_MODES = ("all", "any")
+SCENARIO_EVIDENCE = "what-if scenario (vvalley whatif --add): not a fact"
+
+
+def attract(chain: Chain, region: str, firms) -> tuple[Chain, list[dict]]:
+    """The chain after enterprises of elsewhere each open a site in the region.
+
+    `firms` are ids, or (id, site) pairs where site is the region or a region below it (None: the
+    region itself). A located_in edge marked as a scenario is added per firm; everything else
+    stays. Returns the new chain and, per firm, {"id", "label", "name_zh", "site", "site_label",
+    "segments"}. Raises ValueError for a node that is not an enterprise, a firm already located in
+    the region, or a site outside it.
+    """
+    pairs = [(f, None) if isinstance(f, str) else (f[0], f[1]) for f in firms]
+    inside = set(chain.descendants(region))
+    local = set(chain.region_actors(region))
+    rows, effects = [], []
+    ops = chain.relation("operates_in")
+    for firm, site in pairs:
+        site = site or region
+        if firm not in chain.nodes.index or chain.kind_of(firm) != "enterprise":
+            raise ValueError(f"{firm} is not an enterprise")
+        if firm in local:
+            raise ValueError(f"{chain.label(firm)} is already located in {chain.label(region)}")
+        if site not in inside:
+            raise ValueError(f"site {chain.label(site) if site in chain.nodes.index else site} is not in "
+                             f"{chain.label(region)}")
+        rows.append({"source": firm, "target": site, "relation": "located_in", "evidence": SCENARIO_EVIDENCE})
+        effects.append({"id": firm, "label": chain.label(firm), "name_zh": str(chain.nodes.at[firm, "name_zh"]),
+                        "site": site, "site_label": chain.label(site),
+                        "segments": sorted(set(ops.loc[ops["source"] == firm, "target"]))})
+    if not rows:
+        return chain, []
+    edges = chain.edges
+    added = pd.DataFrame([{c: _blank(edges[c]) for c in edges.columns} | row for row in rows])
+    added = added.astype(edges.dtypes.to_dict())
+    new_edges = pd.concat([edges, added], ignore_index=True)
+    return Chain(chain.nodes, new_edges, chain.as_of, chain.extra_node_columns, chain.extra_edge_columns), \
+        sorted(effects, key=lambda e: e["id"])
+
+
+def _blank(column: pd.Series):
+    """The empty value of an edge column: "" for text, NA for years, 1.0 for weights."""
+    if column.name == "weight":
+        return 1.0
+    if pd.api.types.is_integer_dtype(column.dtype) or pd.api.types.is_float_dtype(column.dtype):
+        return pd.NA
+    return ""
 
 
 def leave(chain: Chain, region: str, actors: list[str]) -> tuple[Chain, list[dict]]:
@@ -142,26 +189,69 @@ def _without(chain: Chain, drop_edges: pd.Series, drop_nodes=()) -> Chain:
 
 
 def whatif(chain: Chain, region: str, remove: list[str] = (), cut: list[str] = (), cut_mode: str = "all",
-           as_of: int | None = None, min_suppliers: int = 2) -> dict:
+           as_of: int | None = None, min_suppliers: int = 2, add=(), *, before=None, template=None) -> dict:
     """The gaps of `region` today and after the change, compared.
 
-    Returns {"region", "region_label", "as_of", "scenario": {"remove", "cut", "cut_mode"},
-    "left": [actor], "cut_off": [firm], "partly_cut": [firm], "supply": supply_loss(…),
-    **diff_reports(before, after)} (opened, closed, changed, gaps_by_kind, coverage,
-    focus_areas, segments_changed). `supply` shows how the pool of known suppliers of each
-    segment shrinks: a cut may open no gap today and still leave a needed segment with one
-    supplier, or none at home.
+    The change is applied in this order: the firms of `add` (ids or (id, site) pairs) open a site
+    in the region (attract), the actors of `remove` leave it, suppliers in `cut` are cut off.
+    Returns {"region", "region_label", "as_of", "scenario": {"add", "remove", "cut", "cut_mode"},
+    "added": [firm], "left": [actor], "cut_off": [firm], "partly_cut": [firm], "supply":
+    supply_loss(…), **diff_reports(before, after)} (opened, closed, changed, gaps_by_kind,
+    coverage, focus_areas, segments_changed). Every opened and closed gap carries `why`, `why_zh`
+    and `new_demand` (an arriving firm's own inputs or customers missing locally: new local
+    demand, not a worsening). `supply` shows how the pool of known suppliers of each segment
+    shrinks. `before` (the gap report of the unchanged chain) and `template` are reused when given
+    (the target list asks this once per candidate).
     """
+    from vvalley.analysis import wording
+    from vvalley.analysis.coverage import Template
+
     as_of = chain.as_of if as_of is None else as_of
     chain = chain.at(as_of)
     region = chain.resolve(region, kinds=("region",))
-    changed, left = leave(chain, region, list(remove)) if remove else (chain, [])
+    changed, added = attract(chain, region, list(add)) if add else (chain, [])
+    changed, left = leave(changed, region, list(remove)) if remove else (changed, [])
     effects = {"cut_off": [], "partly_cut": []}
     if cut:
         changed, effects = cut_off(changed, region, list(cut), cut_mode)
-    before = analyse(chain, region, min_suppliers=min_suppliers, top=0)
-    after = analyse(changed, region, min_suppliers=min_suppliers, top=0)
-    return {"region": region, "region_label": chain.label(region), "as_of": as_of,
-            "scenario": {"remove": sorted(set(remove)), "cut": sorted(set(cut)), "cut_mode": cut_mode},
-            "left": left, **effects, "supply": supply_loss(chain, changed, region),
-            **diff_reports(before, after)}
+    template = template or Template.of(chain)
+    before = before or analyse(chain, region, min_suppliers=min_suppliers, top=0, template=template)
+    # Sites and firms change, the segment template does not (a cut firm takes no segment with it).
+    after = analyse(changed, region, min_suppliers=min_suppliers, top=0, template=template)
+    diff = diff_reports(before, after, chain)
+    names = wording.Names(chain)
+    arriving = _by_unit(chain, template, [a["id"] for a in added])
+    leaving = _by_unit(chain, template, [a["id"] for a in left])
+    for key, opened in (("opened", True), ("closed", False)):
+        for row in diff[key]:
+            why, why_zh, demand = wording.change_why(names, row, opened, region, arriving, leaving, list(cut))
+            row.update(why=why, why_zh=why_zh, new_demand=demand)
+    scenario = {"add": [{"id": a["id"], "site": a["site"]} for a in added], "remove": sorted(set(remove)),
+                "cut": sorted(set(cut)), "cut_mode": cut_mode}
+    for a in added:
+        a["site_zh"] = names.zh(a["site"])
+    # Names of the actors and sites the scenario touches, for the tables people read.
+    touched = {e["id"] for e in (*left, *effects["cut_off"], *effects["partly_cut"])}
+    touched |= {r for e in (*left, *effects["cut_off"], *effects["partly_cut"])
+                for key in ("sites_dropped", "sites_kept", "sites_cut") for r in e.get(key, [])}
+    return {"region": region, "region_label": chain.label(region), "region_zh": names.zh(region),
+            "as_of": as_of, "scenario": scenario,
+            "added": added, "left": left, **effects,
+            "names_zh": {n: names.zh(n) for n in sorted(touched)},
+            "names_en": {n: names.en.get(n, n) for n in sorted(touched)},
+            # Only a cut or a departure can shrink a segment's pool of known (home) suppliers.
+            "supply": supply_loss(chain, changed, region) if cut or remove else [],
+            **diff}
+
+
+def _by_unit(chain: Chain, template, firms: list[str]) -> dict[str, list[str]]:
+    """Segment (and each group above it) -> the given firms operating in it."""
+    if not firms:
+        return {}
+    ops = chain.relation("operates_in")
+    ops = ops[ops["source"].isin(firms)]
+    out: dict[str, set[str]] = {}
+    for firm, segment in zip(ops["source"], ops["target"]):
+        for unit in template.lineage.get(segment, (segment,)):
+            out.setdefault(unit, set()).add(firm)
+    return {k: sorted(v) for k, v in out.items()}

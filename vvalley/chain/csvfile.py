@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 
 from vvalley.chain.problems import Problem, quoted
+from vvalley.sanitize import first_unsafe, for_terminal, visible
 
 # The row's first line number, under a name no header can hold (NUL bytes are rejected).
 LINE_COLUMN = "\x00line"
@@ -46,15 +47,45 @@ def read_table(path: Path, label: str) -> Table:
     if not path.is_file():
         raise TableError([Problem(label, 0, "", "missing-file", "no such file",
                                   f"a CSV file at {path}")])
-    raw = path.read_bytes()
-    text, encoding = _decode(raw, label)
+    try:
+        raw = path.read_bytes()
+    except OSError as err:  # no read permission, a file locked by another program, an I/O error
+        reason = err.strerror or type(err).__name__
+        raise TableError([Problem(label, 0, "", "unreadable-file", f"the file cannot be read ({reason})",
+                                  "a file vvalley may read: check its permissions, or close the program "
+                                  "that holds it")]) from None
+    text, encoding = decode_text(raw, label)
     if not text.strip():
         raise TableError([Problem(label, 0, "", "empty-file", "the file is empty",
                                   "a header row naming the columns, then one row per record")])
+    _check_width(text, label)
     return _parse(text, label, encoding, fast=len(raw) > FAST_PARSE_BYTES)
 
 
-def _decode(raw: bytes, label: str) -> tuple[str, str]:
+# ---- encodings --------------------------------------------------------------------------
+
+UTF8_HINT = "in Excel use Save As > 'CSV UTF-8 (Comma delimited)'"
+# A GBK reading is Chinese text when nearly all its two-byte characters lie in GB2312, the
+# common hanzi and punctuation (both bytes A1-FE). Western text in Windows-1252 read as GBK
+# pairs an accented letter with the ASCII letter after it (Caméras: e9 72 -> 閞), which GB2312
+# never does, so its share is near 0; real Chinese text is near 1.
+GB2312_SHARE = 0.8
+_GBK_PAIR = re.compile(rb"[\x81-\xfe][\x40-\x7e\x80-\xfe]|[\x00-\x7f]")
+# Letters and punctuation of Western European text as Windows-1252 / Latin-1 write them.
+_WESTERN = re.compile("[\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2018-\u201e\u2013\u2014"
+                      "\u2026\u20ac\u00a0-\u00bf]")
+
+
+def decode_text(raw: bytes, label: str) -> tuple[str, str]:
+    """The text of a CSV file's bytes and its encoding ("utf-8", "utf-8-sig" or "gb18030").
+
+    Accepted: UTF-8 with or without a BOM, and GBK/GB18030 (Excel's "CSV" on a Chinese
+    Windows) when the whole file decodes as such and reads as Chinese text. Anything else
+    raises TableError naming the line and what the file looks like: a Windows-1252 / Latin-1
+    file (Excel on a Western Windows) is named as such, with how to save it as UTF-8, rather
+    than guessed; a single-byte reading cannot be told from its neighbours (Latin-2,
+    Cyrillic) by the bytes alone, and one Save As fixes it for good.
+    """
     if raw.startswith(b"PK\x03\x04") or raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise TableError([Problem(label, 0, "", "not-text", "an Excel workbook, not a CSV file",
                                   "a CSV file: in Excel use Save As > 'CSV UTF-8 (Comma delimited)'")])
@@ -63,7 +94,7 @@ def _decode(raw: bytes, label: str) -> tuple[str, str]:
                                   "UTF-8 CSV: in Excel use Save As > 'CSV UTF-8 (Comma delimited)'")])
     nul = raw.find(b"\x00")
     if nul >= 0:
-        raise TableError([Problem(label, raw.count(b"\n", 0, nul) + 1, "", "not-text",
+        raise TableError([Problem(label, line_of(raw, nul), "", "not-text",
                                   "binary data (a NUL byte)", "a CSV text file")])
     if raw.startswith(codecs.BOM_UTF8):
         try:
@@ -74,46 +105,130 @@ def _decode(raw: bytes, label: str) -> tuple[str, str]:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as utf8_err:
         first_bad_utf8 = utf8_err.start
-    # Not UTF-8. A GBK/GB18030 file (Excel's "CSV" on a Chinese Windows) is read when it
-    # decodes cleanly and no line of it is Chinese written in UTF-8: a file that mixes
-    # both is a damaged UTF-8 file, and reading it as GBK would give silent mojibake.
+    # Not UTF-8. A GBK/GB18030 file is read when it decodes cleanly, reads as Chinese, and no
+    # line of it is Chinese written in UTF-8: a file that mixes both is a damaged UTF-8 file.
     # (A line of GBK bytes may happen to be valid UTF-8 too, e.g. 芯片 = d0 be c6 ac
     # reads as 'оƬ'; only a UTF-8 reading with CJK characters proves a UTF-8 line.)
     try:
         text = raw.decode("gb18030")
     except UnicodeDecodeError:
-        raise TableError([_bad_bytes(raw, first_bad_utf8, label,
-                                     "one encoding for the whole file, UTF-8 or GBK/GB18030")])
+        raise TableError([_not_utf8(raw, first_bad_utf8, label)]) from None
+    if gb2312_share(raw) < GB2312_SHARE:
+        raise TableError([_not_utf8(raw, first_bad_utf8, label)])
     for match in _UTF8_CJK_LINE.finditer(raw):
         try:
             line = match.group().decode("utf-8")
         except UnicodeDecodeError:
             continue
         if any(ord(ch) >= 0x2E80 for ch in line):
-            number = raw.count(b"\n", 0, match.start()) + 1
+            number = line_of(raw, match.start())
             raise TableError([_bad_bytes(raw, first_bad_utf8, label,
                                          f"one encoding for the whole file (line {number} is UTF-8)")])
     return text, "gb18030"
 
 
+def gb2312_share(raw: bytes) -> float:
+    """The share of a GBK reading's two-byte characters that are common Chinese (GB2312: both bytes A1-FE)."""
+    pairs = [p for p in _GBK_PAIR.findall(raw) if len(p) == 2]
+    if not pairs:
+        return 0.0
+    return sum(1 for p in pairs if p[0] >= 0xA1 and p[1] >= 0xA1) / len(pairs)
+
+
+def western_reading(raw: bytes) -> str | None:
+    """The file as Windows-1252 (else Latin-1) text when its non-ASCII characters are Western
+    European letters and punctuation; else None."""
+    for codec in ("cp1252", "latin-1"):
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        other = [ch for ch in text if ord(ch) > 0x7F]
+        if other and sum(1 for ch in other if _WESTERN.match(ch)) >= 0.9 * len(other):
+            return text
+    return None
+
+
+def _not_utf8(raw: bytes, offset: int, label: str) -> Problem:
+    """The problem for a file that is neither UTF-8 nor Chinese GBK: named as Western text when it reads as such."""
+    western = western_reading(raw)
+    if western is None:
+        return _bad_bytes(raw, offset, label, "one encoding for the whole file, UTF-8 or GBK/GB18030")
+    line = line_of(raw, offset)
+    start, end = _line_span(raw, offset)
+    shown = raw[start:end].decode("cp1252", errors="replace").strip()
+    return Problem(label, line, "", "encoding",
+                   f"this file is Windows-1252/Latin-1 (Western European) text, not UTF-8 "
+                   f"(this line reads {quoted(shown)})",
+                   f"a UTF-8 file: {UTF8_HINT}, or in a text editor save with encoding UTF-8")
+
+
+def line_of(raw: bytes | str, offset: int) -> int:
+    """The 1-based line of `offset`, counting CR, LF and CRLF line ends alike."""
+    lf, cr = (b"\n", b"\r") if isinstance(raw, bytes) else ("\n", "\r")
+    return raw.count(lf, 0, offset) + raw.count(cr, 0, offset) - raw.count(cr + lf, 0, offset) + 1
+
+
+def _line_span(raw: bytes, offset: int) -> tuple[int, int]:
+    start = max(raw.rfind(b"\n", 0, offset), raw.rfind(b"\r", 0, offset)) + 1
+    ends = [i for i in (raw.find(b"\n", offset), raw.find(b"\r", offset)) if i >= 0]
+    return start, min(ends) if ends else len(raw)
+
+
 # A line holding a 3-byte UTF-8 sequence (where CJK characters live).
-_UTF8_CJK_LINE = re.compile(rb"[^\n]*[\xe2-\xef][\x80-\xbf]{2}[^\n]*")
+_UTF8_CJK_LINE = re.compile(rb"[^\r\n]*[\xe2-\xef][\x80-\xbf]{2}[^\r\n]*")
 
 
 def _bad_bytes(raw: bytes, offset: int, label: str, expected: str) -> Problem:
-    line = raw.count(b"\n", 0, offset) + 1
-    start = raw.rfind(b"\n", 0, offset) + 1
-    end = raw.find(b"\n", offset)
+    line = line_of(raw, offset)
+    start, end = _line_span(raw, offset)
     column = offset - start + 1
     snippet = raw[offset: offset + 4].hex(" ")
     found = f"this line is not UTF-8 text (bytes {snippet} at byte {column} of the line)"
     try:  # say what the line reads as when it is GBK, so the person sees which line it is
-        as_gbk = raw[start: end if end >= 0 else len(raw)].decode("gb18030").strip()
+        as_gbk = raw[start:end].decode("gb18030").strip()
         found = f"this line is GBK/GB18030 text, not UTF-8 ({quoted(as_gbk)}, bytes {snippet} at byte {column})"
     except UnicodeDecodeError:
         pass
-    return Problem(label, line, "", "encoding", found,
-                   f"{expected}; in Excel use Save As > 'CSV UTF-8 (Comma delimited)'")
+    return Problem(label, line, "", "encoding", found, f"{expected}; {UTF8_HINT}")
+
+
+# ---- the header -------------------------------------------------------------------------
+
+MAX_COLUMNS = 1000
+_FIRST_LINE = re.compile(r"[^\r\n]*")
+
+
+def _check_width(text: str, label: str) -> None:
+    """Refuse a header wider than MAX_COLUMNS before any per-column work (a cheap count first)."""
+    lines = io.StringIO(text, newline="")
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            break
+    else:
+        return
+    delimiter = _delimiter(line)
+    if line.count(delimiter) < MAX_COLUMNS:
+        return  # fewer delimiters than the cap: fewer columns, however the quotes fall
+    header = next(csv.reader(io.StringIO(text.lstrip("\r\n \t"), newline=""), delimiter=delimiter), [])
+    if len(header) > MAX_COLUMNS:
+        raise TableError([Problem(label, number, "", "too-many-columns",
+                                  f"{len(header):,} columns in the header",
+                                  f"at most {MAX_COLUMNS:,} columns (the schema's columns and extra ones); "
+                                  "is this the right file, saved with the right delimiter?")])
+
+
+def _check_names(header: list[str], label: str, line: int) -> None:
+    """Refuse column names holding control characters, bidi overrides or non-characters."""
+    problems = []
+    for index, name in enumerate(header, start=1):
+        bad = first_unsafe(name)
+        if bad is not None:
+            problems.append(Problem(label, line, for_terminal(name), "bad-column-name",
+                                    f"column {index} of the header holds the invisible character {visible(bad)}",
+                                    "a column name of visible characters (retype it, or delete the column)"))
+    if problems:
+        raise TableError(problems)
 
 
 def _delimiter(first_line: str) -> str:
@@ -127,11 +242,12 @@ def _delimiter(first_line: str) -> str:
 
 
 def _parse(text: str, label: str, encoding: str, fast: bool) -> Table:
-    delimiter = _delimiter(text.lstrip().split("\n", 1)[0])
+    delimiter = _delimiter(_FIRST_LINE.match(text.lstrip()).group())
     frame, problems, header_line = (_parse_fast(text, delimiter) if fast else None), [], 1
     if frame is None:
         frame, problems, header_line = _parse_rows(text, label, delimiter)
     header = [c for c in frame.columns if c != LINE_COLUMN]
+    _check_names(header, label, header_line)
     return Table(frame, header, encoding, problems, header_line)
 
 

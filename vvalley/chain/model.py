@@ -7,6 +7,7 @@ import difflib
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from vvalley.chain.columns import isin
@@ -105,7 +106,7 @@ class Chain:
     def parent(self) -> dict[str, str]:
         """part_of: each segment's or region's parent."""
         part_of = self.relation("part_of")
-        return dict(zip(part_of["source"], part_of["target"]))
+        return dict(zip(part_of["source"].tolist(), part_of["target"].tolist()))
 
     @cached_property
     def children(self) -> dict[str, list[str]]:
@@ -113,6 +114,15 @@ class Chain:
         for child, parent in sorted(self.parent.items()):
             kids.setdefault(parent, []).append(child)
         return kids
+
+    @cached_property
+    def tree(self):
+        """The part_of forest walked once (vvalley.chain.hierarchy.Tree): preorder, subtree ends,
+        depths and roots of every segment and region, so subtrees are slices and membership of many
+        values in a subtree is two comparisons each (no set of the subtree is built)."""
+        from vvalley.chain.hierarchy import Tree
+
+        return Tree.of(self.parent, self.children)
 
     def ancestors(self, node_id: str) -> list[str]:
         """Parents up to the root, nearest first."""
@@ -123,25 +133,48 @@ class Chain:
         return out
 
     def descendants(self, node_id: str) -> list[str]:
-        """The node and everything below it in the part_of tree, in a stable order."""
-        out, stack = [], [node_id]
-        while stack:
+        """The node and everything below it in the part_of tree, in a stable order (preorder,
+        children by id): a slice of the tree walked once."""
+        if node_id in self.tree.position:
+            return self.tree.members(node_id)
+        out, stack, seen = [], [node_id], set()
+        while stack:  # a node on no part_of edge, or (in a chain not loaded by load_chain) on a cycle
             current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
             out.append(current)
             stack.extend(reversed(self.children.get(current, [])))
         return out
 
+    def within(self, values: pd.Series, node_id: str) -> np.ndarray:
+        """For a column of ids: which are `node_id` or below it in the part_of tree (a bool array).
+        Ask many subtrees of the same column through `tree_positions` once and `tree.inside`."""
+        if node_id not in self.tree.position:
+            return isin(values, [node_id])
+        return self.tree.inside(self.tree_positions(values), node_id)
+
+    def tree_positions(self, values: pd.Series) -> np.ndarray:
+        """Each id's position in the part_of preorder (-1 when it is on no part_of edge)."""
+        return _positions(values, self._tree_keys)
+
+    @cached_property
+    def _tree_keys(self):
+        import pyarrow as pa
+
+        return pa.array(self.tree.order.tolist(), type=pa.large_string())
+
     @cached_property
     def leaf_segments(self) -> list[str]:
         """Segments with no segment below them, sorted."""
-        segments = self.ids("segment")
-        return sorted(s for s in segments if s not in self.children)
+        children = self.children
+        return sorted(s for s in self.ids("segment").tolist() if s not in children)
 
     @cached_property
     def country_of(self) -> dict[str, str]:
-        """Each region's top region (its country)."""
-        regions = self.ids("region")
-        return {r: (self.ancestors(r) or [r])[-1] for r in regions}
+        """Each region's top region (its country), read off the tree walked once."""
+        tree = self.tree
+        return {r: (tree.root[tree.position[r]] if r in tree.position else r) for r in self.ids("region").tolist()}
 
     def region_path(self, region_id: str) -> list[str]:
         """The region and its ancestors, nearest first."""
@@ -151,7 +184,7 @@ class Chain:
     def region_actors(self, region_id: str) -> pd.Index:
         """Enterprises and institutes located_in the region or any region below it (sorted)."""
         located = self.relation("located_in")
-        inside = located["target"].isin(self.descendants(region_id))
+        inside = self.within(located["target"], region_id)
         return pd.Index(sorted(set(located.loc[inside, "source"])), dtype=object, name="id")
 
     def actor_regions(self) -> pd.DataFrame:
@@ -236,6 +269,17 @@ def _bare_name(name) -> str:
         if folded.endswith(suffix) and len(folded) > len(suffix):
             return folded[: -len(suffix)].strip()
     return folded
+
+
+def _positions(values: pd.Series, keys) -> np.ndarray:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    data = values.array
+    column = pa.array(data) if isinstance(data, pd.arrays.ArrowStringArray) else pa.array(
+        values.astype(str).to_numpy(dtype=object))
+    at = pc.index_in(column.cast(pa.large_string()), value_set=keys)
+    return at.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def _covers(table: pd.DataFrame, year: int) -> pd.Series:

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import dataclass
 
 # Stable codes, one per kind of problem; tests and scripts may rely on them.
 CODES = {
     "missing-file": "a data file is not there",
     "empty-file": "a data file has no header row",
+    "unreadable-file": "a data file is there but cannot be read (permissions, a lock)",
     "not-text": "a data file is not a text (CSV) file",
     "encoding": "a data file is neither UTF-8 nor cleanly GBK/GB18030",
     "bad-row": "a row has more fields than the header",
     "missing-column": "a required column is not in the header",
     "duplicate-column": "a column name appears twice in the header",
+    "too-many-columns": "the header has more columns than vvalley reads (1,000)",
+    "bad-column-name": "a column name holds a control character or another invisible one",
     "empty-value": "a required value is empty",
     "bad-id": "an id is not of the form [a-z0-9][a-z0-9._-]*",
     "duplicate-id": "an id is defined twice",
@@ -27,7 +31,12 @@ CODES = {
     "bad-year": "a year is not a year",
     "year-order": "since is after until",
     "bad-number": "a weight is not a non-negative number",
+    "ingest-format": "a .duckdb file written by `vvalley ingest` of another vvalley",
 }
+
+
+# Problems of one kind (code) in one column of one file listed one by one; the rest are counted.
+MAX_LISTED = 200
 
 
 @dataclass(frozen=True, order=True)
@@ -40,6 +49,7 @@ class Problem:
     code: str
     found: str
     expected: str
+    more: int = 0  # > 0 on the line that stands for problems of one kind past the cap: how many
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -47,16 +57,26 @@ class Problem:
         return f"{where}:{col} {self.found}; expected {self.expected} [{self.code}]"
 
     def to_dict(self) -> dict:
-        return {"file": self.file, "line": self.line, "column": self.column, "code": self.code,
-                "found": self.found, "expected": self.expected, "message": str(self)}
+        out = {"file": self.file, "line": self.line, "column": self.column, "code": self.code,
+               "found": self.found, "expected": self.expected, "message": str(self)}
+        if self.more:
+            out["more"] = self.more
+        return out
+
+
+def count(problems) -> int:
+    """How many problems a list stands for: one per listed problem, `more` for a line counting the rest."""
+    return sum(p.more or 1 for p in problems)
 
 
 class DataError(Exception):
-    """The data files have problems; `problems` lists every one of them."""
+    """The data files have problems; `problems` lists every one of them (past MAX_LISTED of one
+    kind in one column of one file, one more Problem counts the rest: its `more`); `total` counts all."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.column, p.code, p.found))
-        super().__init__(f"{len(self.problems)} problem(s) in the data")
+        self.total = count(self.problems)
+        super().__init__(f"{self.total} problem(s) in the data")
 
 
 def quoted(value: str, limit: int = 60) -> str:
@@ -67,6 +87,11 @@ def quoted(value: str, limit: int = 60) -> str:
 
 def choices_hint(value: str, choices) -> str:
     """'one of: a, b, c' plus the closest choice when there is one."""
+    return _choices_hint(value, tuple(choices))
+
+
+@functools.lru_cache(maxsize=4096)  # once per distinct bad value
+def _choices_hint(value: str, choices: tuple[str, ...]) -> str:
     close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return "one of: " + ", ".join(choices) + hint

@@ -9,7 +9,53 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from typer.core import TyperGroup
+
+# Options whose empty value would silently mean something else ('' as a path is the current
+# folder; an empty --region would fall back to the default region).
+NON_EMPTY_OPTIONS = {
+    "--out": "give a folder or file, e.g. --out output, or leave the option out for the default",
+    "--data": "give the folder with chain_nodes.csv and chain_edges.csv, e.g. --data data",
+    "--region": "give a region id or name, e.g. --region 萧山区, or leave the option out for the default region",
+    "--with": "give the region to compare with, e.g. --with 滨江区",
+    "--focus": "give a node id or name, e.g. --focus 海康威视",
+}
+
+
+class SafeGroup(TyperGroup):
+    """The command group: conditions a user causes (a path that cannot be written, a full disk, an
+    empty option) end with one sentence and exit 2, in every command, before any traceback."""
+
+    def invoke(self, ctx):
+        args = [*getattr(ctx, "_protected_args", getattr(ctx, "protected_args", [])), *ctx.args]
+        _refuse_empty_options(args)
+        from vvalley.publish.files import OutputError, os_error
+
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise
+        except OutputError as err:
+            fail(str(err), EXIT_USAGE)
+        except OSError as err:
+            fail(str(os_error(err, err.filename or ".")), EXIT_USAGE)
+
+
+def _refuse_empty_options(args: list[str]) -> None:
+    for index, arg in enumerate(args):
+        name, equals, value = arg.partition("=")
+        if name not in NON_EMPTY_OPTIONS:
+            continue
+        if not equals:
+            if index + 1 >= len(args):
+                continue  # the parser reports the missing value
+            value = args[index + 1]
+        if not value.strip():
+            fail(f"{name} is empty ({value!r}); {NON_EMPTY_OPTIONS[name]}")
+
+
 app = typer.Typer(
+    cls=SafeGroup,
     name="vvalley",
     help="Map a region's computer-vision industry chain, find its missing links, draw them on an offline HTML map.",
     no_args_is_help=True,
@@ -18,8 +64,9 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-DataDir = Annotated[Path, typer.Option("--data", help="Folder with chain_nodes.csv and chain_edges.csv.",
-                                       file_okay=False, dir_okay=True)]
+DataDir = Annotated[Path, typer.Option("--data", help="Folder with chain_nodes.csv and chain_edges.csv, "
+                                       "or a .duckdb file written by `vvalley ingest`.",
+                                       file_okay=True, dir_okay=True)]
 OutDir = Annotated[Path, typer.Option("--out", help="Folder to write the outputs into.",
                                       file_okay=False, dir_okay=True)]
 RegionOpt = Annotated[str | None, typer.Option("--region", help="Region id, English or Chinese name (default: Xiaoshan for the bundled data, else the region with most actors).")]
@@ -42,6 +89,30 @@ class Lang(str, Enum):
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the text people read: zh (中文, default) or en.")]
 AsOfOpt = Annotated[int | None, typer.Option("--as-of", help="Look at the chain as it was in this year.", min=1800, max=2100)]
 
+
+class EngineName(str, Enum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+def _set_engine(value: "EngineName | None") -> "EngineName | None":
+    """Make the chosen engine the analysis' engine for this run (no import until a query runs)."""
+    from vvalley import engine
+
+    if value is not None:
+        engine.set_engine(value.value)
+        if value is EngineName.spark:
+            problem = engine.spark_problem()
+            if problem:
+                fail(problem)
+    return value
+
+
+EngineOpt = Annotated[EngineName | None, typer.Option(
+    "--engine", envvar="VVALLEY_ENGINE", callback=_set_engine, show_envvar=True,
+    help="Table engine of the analysis: duckdb (embedded, default) or spark (local, or the cluster of "
+         "SPARK_REMOTE; pip install 'vvalley[spark]'). See docs/engine.md.")]
+
 DEFAULT_DATA = Path("data")
 DEFAULT_OUT = Path("output")
 
@@ -51,26 +122,51 @@ EXIT_INTERNAL = 3
 
 
 def console(stderr: bool = False):
-    from rich.console import Console
+    """A rich console whose output never carries a control character from the data (see _SafeConsole)."""
+    return _safe_console_class()(stderr=stderr, highlight=False, soft_wrap=True)
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+def _safe_console_class():
+    from rich.console import Console
+    from rich.segment import Segment
+
+    from vvalley.sanitize import for_terminal
+
+    class _SafeConsole(Console):
+        """Every piece of text rich renders goes through vvalley.sanitize.for_terminal, so an ESC
+        or bidi override in a name shows as \\u001b instead of being obeyed; rich's own styling
+        (colour, bold) is added after this point and is not touched."""
+
+        def render(self, renderable, options=None):
+            for segment in super().render(renderable, options):
+                if segment.control or not segment.text:
+                    yield segment
+                else:
+                    yield Segment(for_terminal(segment.text), segment.style, segment.control)
+
+    return _SafeConsole
 
 
 def echo(text: str = "", err: bool = False) -> None:
-    typer.echo(text, err=err)
+    """Print a line; control characters from the data are shown as escapes, never obeyed."""
+    from vvalley.sanitize import for_terminal
+
+    typer.echo(for_terminal(text), err=err)
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
+    echo(f"error: {message}", err=True)
     raise typer.Exit(code)
 
 
 def fail_on_problems(problems, data_dir: Path, action: str = "nothing was written") -> NoReturn:
-    """Print every data problem and exit 1."""
+    """Print every data problem (past the cap of one kind, a line counting the rest) and exit 1."""
+    from vvalley.chain.problems import count
+
     for problem in problems:
-        typer.echo(str(problem), err=True)
+        echo(str(problem), err=True)
     files = len({p.file for p in problems})
-    typer.echo(f"{len(problems)} problem(s) in {files} file(s) under {data_dir}; {action}.", err=True)
+    echo(f"{count(problems)} problem(s) in {files} file(s) under {data_dir}; {action}.", err=True)
     raise typer.Exit(EXIT_PROBLEMS)
 
 
@@ -92,7 +188,11 @@ def resolve_region_or_fail(chain, region: str | None) -> str:
     from vvalley.chain.regions import default_region
 
     if region is None:
-        return default_region(chain)
+        try:
+            return default_region(chain)
+        except LookupError:
+            fail("the data has no region (no node of kind 'region' in chain_nodes.csv); add the region and "
+                 "located_in edges for its enterprises, then run again")
     try:
         return chain.resolve(region, kinds=("region",))
     except LookupProblem as err:
@@ -112,12 +212,25 @@ def main() -> None:
     """Console entry point: no traceback reaches the user."""
     import os
 
+    # A terminal that cannot show some characters (PYTHONIOENCODING=ascii, a legacy code page)
+    # gets \uXXXX escapes for them instead of a crash.
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError, OSError):
+            pass
+
+    from vvalley.engine import EngineUnavailable
+
     try:
         app()
     except (KeyboardInterrupt, BrokenPipeError):
         sys.exit(130)
     except SystemExit:
         raise
+    except EngineUnavailable as err:  # an engine not installed or not starting: say how to fix it
+        typer.echo(f"error: {err}", err=True)
+        sys.exit(EXIT_USAGE)
     except Exception as err:  # noqa: BLE001 - the last line of defence
         if os.environ.get("VVALLEY_DEBUG"):
             raise

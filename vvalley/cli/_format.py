@@ -35,10 +35,16 @@ def show(data, sections, fmt: OutputFormat, title: str) -> None:
 
 
 def print_tables(sections, title: str) -> None:
-    from rich.markup import escape
+    from rich.markup import escape as markup_escape
     from rich.table import Table
 
     from vvalley.publish.sections import cell_text
+    from vvalley.sanitize import for_terminal
+
+    def escape(text: str) -> str:
+        # Cells are text, never rich markup (a name like "[red]x" shows as typed), and a control
+        # character shows as \u001b before rich measures the cell, so the columns line up.
+        return markup_escape(for_terminal(text))
 
     out = console()
     out.print(f"[bold]{escape(title)}[/bold]")

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from vvalley.cli._app import (DEFAULT_DATA, AsOfOpt, DataDir, RegionOpt, app, fail, load_or_fail, resolve_or_fail,
-                   resolve_region_or_fail)
+from vvalley.cli._app import (DEFAULT_DATA, AsOfOpt, DataDir, Lang, LangOpt, RegionOpt, app, fail, load_or_fail,
+                              resolve_or_fail, resolve_region_or_fail)
 from vvalley.cli._format import FormatOpt, OutputFormat, show
 
 MinSuppliersOpt = Annotated[int, typer.Option("--min-suppliers", min=1,
@@ -22,6 +22,11 @@ class CutMode(str, Enum):
 
 @app.command()
 def whatif(data: DataDir = DEFAULT_DATA, region: RegionOpt = None,
+           add: Annotated[list[str] | None, typer.Option(
+               "--add", help="An enterprise of elsewhere that opens a site in the region (repeat for several).")] = None,
+           site: Annotated[list[str] | None, typer.Option(
+               "--site", help="Where in the region it opens (a district below it); one per --add, in order, "
+                              "or one for all (default: the region itself).")] = None,
            remove: Annotated[list[str] | None, typer.Option(
                "--remove", help="An enterprise or institute that leaves the region (repeat for several).")] = None,
            cut_country: Annotated[list[str] | None, typer.Option(
@@ -30,23 +35,38 @@ def whatif(data: DataDir = DEFAULT_DATA, region: RegionOpt = None,
                "--cut-mode", help="all: a firm is cut off when all its sites are in the cut regions (it keeps "
                                   "supplying from its other sites); any: when any site is.")] = CutMode.all,
            as_of: AsOfOpt = None, min_suppliers: MinSuppliersOpt = 2,
-           fmt: FormatOpt = OutputFormat.table) -> None:
-    """The gaps that open or close if actors leave the region or suppliers in some countries are cut off."""
+           fmt: FormatOpt = OutputFormat.table, lang: LangOpt = Lang.zh) -> None:
+    """The gaps that open or close if firms of elsewhere open a site here, actors leave, or suppliers are cut off."""
     from vvalley.analysis.whatif import whatif as run_whatif
+    from vvalley.analysis.wording import Names
     from vvalley.publish.answers import whatif_sections
 
-    if not remove and not cut_country:
-        fail("nothing to change: give --remove ID and/or --cut-country REGION")
+    if not add and not remove and not cut_country:
+        fail("nothing to change: give --add FIRM, --remove ID and/or --cut-country REGION")
+    if site and len(site) not in (1, len(add or [])):
+        fail(f"give one --site for all --add, or one per --add ({len(add or [])}); got {len(site)}")
+    if site and not add:
+        fail("--site needs --add FIRM")
     chain = load_or_fail(data, "nothing to analyse").at(as_of)
     region = resolve_region_or_fail(chain, region)
+    firms = [resolve_or_fail(chain, f, kinds=("enterprise",)) for f in add or []]
+    sites = [resolve_or_fail(chain, s, kinds=("region",)) for s in site or []]
+    sites = sites * len(firms) if len(sites) == 1 else sites or [None] * len(firms)
     actors = [resolve_or_fail(chain, r, kinds=("enterprise", "institute")) for r in remove or []]
     cut = [resolve_or_fail(chain, r, kinds=("region",)) for r in cut_country or []]
     try:
-        result = run_whatif(chain, region, actors, cut, cut_mode.value, min_suppliers=min_suppliers)
+        result = run_whatif(chain, region, actors, cut, cut_mode.value, min_suppliers=min_suppliers,
+                            add=list(zip(firms, sites)))
     except ValueError as err:
         fail(str(err))
-    change = ", ".join([*(f"{a} leaves" for a in actors), *(f"{c} cut off" for c in cut)])
-    show(result, whatif_sections(result), fmt, f"What if {change} — {result['region_label']}")
+    names = Names(chain)
+    zh = lang is Lang.zh
+    change = ("，".join([*(f"{names.zh(f)}落户" for f in firms), *(f"{names.zh(a)}离开" for a in actors),
+                        *(f"{names.zh(c)}供应被切断" for c in cut)]) if zh else
+              ", ".join([*(f"{names.en[f]} arrives" for f in firms), *(f"{names.en[a]} leaves" for a in actors),
+                         *(f"{names.en[c]} cut off" for c in cut)]))
+    title = f"假如{change}：{names.zh(region)}" if zh else f"What if {change} — {result['region_label']}"
+    show(result, whatif_sections(result, lang.value), fmt, title)
 
 
 @app.command()

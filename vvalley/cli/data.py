@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
-from vvalley.cli._app import (DEFAULT_DATA, DEFAULT_OUT, DataDir, Grade, MinConfidenceOpt, OutDir, RegionOpt, app, console,
-                   echo, fail, fail_on_problems, load_or_fail)
+from vvalley.cli._app import (DEFAULT_DATA, DEFAULT_OUT, DataDir, EngineOpt, Grade, Lang, LangOpt, MinConfidenceOpt,
+                              OutDir, RegionOpt, app, console, echo, fail, fail_on_problems, load_or_fail)
 
 
 @app.command()
-def validate(data: DataDir = DEFAULT_DATA) -> None:
-    """Check the data files; print every problem with file, line and column (exit 1 if any)."""
+def validate(data: DataDir = DEFAULT_DATA, lang: LangOpt = Lang.zh) -> None:
+    """Check the data files; print every problem with file, line and column (exit 1 if any).
+
+    Relations that are empty or thin and feeds cycles are printed as warnings (exit 0)."""
     from vvalley.analysis.counts import counts
+    from vvalley.chain.quality import quality
 
     chain = load_or_fail(data, "fix them and run validate again")  # reads the files once
     by_kind, by_relation = counts(chain)
     echo(f"{data}: OK, {len(chain.nodes)} nodes ({_join(by_kind)}), "
          f"{len(chain.edges)} edges ({_join(by_relation)}); no problems.")
+    for warning in quality(chain)["warnings"]:
+        echo(("警告：" + warning["text_zh"]) if lang is Lang.zh else ("warning: " + warning["text"]))
 
 
 @app.command()
 def build(data: DataDir = DEFAULT_DATA, out: OutDir = DEFAULT_OUT, region: RegionOpt = None,
-          min_confidence: MinConfidenceOpt = Grade.U) -> None:
+          min_confidence: MinConfidenceOpt = Grade.U, engine: EngineOpt = None) -> None:
     """Validate the data, then write the graph, gaps, maps and report into the output folder."""
     from vvalley.build import build as run_build
     from vvalley.chain.model import LookupProblem

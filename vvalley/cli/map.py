@@ -1,4 +1,4 @@
-"""`vvalley map`: write the interactive HTML map (chain, full or ego view) as one offline file."""
+"""`vvalley map`: write the interactive HTML map (panorama and relation views) as one offline file."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from vvalley.cli._app import (DEFAULT_DATA, DEFAULT_OUT, AsOfOpt, DataDir, Grade, MinConfidenceOpt, RegionOpt, app, echo,
-                   fail, load_or_fail, resolve_or_fail, resolve_region_or_fail)
+                   fail, fail_on_problems, load_or_fail, resolve_or_fail, resolve_region_or_fail)
 
 
 class View(str, Enum):
@@ -19,6 +19,22 @@ class View(str, Enum):
 
 
 DEFAULT_FILES = {"chain": "map.html", "full": "map-full.html", "ego": "map-ego.html"}
+
+
+def meta_or_fail(data: Path):
+    """The chain's names and defaults (data/chain.json), or its problems printed and exit 1."""
+    from vvalley.chain.meta import read_meta
+    from vvalley.chain.problems import DataError
+
+    try:
+        return read_meta(data)
+    except DataError as err:
+        fail_on_problems(err.problems, data)
+
+
+def meta_region(chain, meta) -> str | None:
+    """chain.json's default region when the data has it."""
+    return meta.region if meta.region and meta.region in chain.nodes.index else None
 
 
 @app.command("map")
@@ -45,7 +61,8 @@ def map_command(
     if view is not View.ego and focus is not None:
         fail("--focus only applies to --view ego")
     chain = load_or_fail(data, min_confidence=min_confidence)
-    region_id = resolve_region_or_fail(chain, region)
+    meta = meta_or_fail(data)
+    region_id = resolve_region_or_fail(chain, region or meta_region(chain, meta))
     cut = chain.at(as_of)
     focus_id = resolve_or_fail(cut, focus) if focus is not None else None
 
@@ -54,6 +71,6 @@ def map_command(
     from vvalley.render import render_map
 
     report = analyse(chain, region_id, as_of=as_of, min_suppliers=min_suppliers)
-    page = render_map(cut, report, view=view.value, focus=focus_id, depth=depth)
+    page = render_map(cut, report, view=view.value, focus=focus_id, depth=depth, meta=meta)
     path = write_atomic(out or DEFAULT_OUT / DEFAULT_FILES[view.value], page)
     echo(f"wrote {path} ({view.value} view, {len(page.encode('utf-8')) / 1e6:.1f} MB); open it in a browser, no internet needed")

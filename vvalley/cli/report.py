@@ -12,6 +12,12 @@ from vvalley.cli._app import (DEFAULT_DATA, DEFAULT_OUT, AsOfOpt, DataDir, Grade
                    echo, fail, load_or_fail, resolve_region_or_fail)
 
 
+class ReportFormat(str, Enum):
+    md = "md"
+    html = "html"
+    docx = "docx"
+
+
 class ExportFormat(str, Enum):
     graphml = "graphml"
     gexf = "gexf"
@@ -30,14 +36,18 @@ def report(data: DataDir = DEFAULT_DATA, region: RegionOpt = None, out: OutDir =
            min_suppliers: Annotated[int, typer.Option("--min-suppliers", min=1,
                                                       help="A segment with fewer of the region's firms is weak.")] = 2,
            min_confidence: MinConfidenceOpt = Grade.U,
+           fmt: Annotated[list[ReportFormat] | None, typer.Option(
+               "--format", help="md, html (self-contained, printable) or docx (Word); repeat for several "
+                                "(default: md and html).")] = None,
            ) -> None:
-    """Write report.md and report.html (self-contained, printable) for a briefing into the output folder."""
+    """Write the briefing report (领导版摘要 first) as report.md, report.html and/or report.docx into the output folder."""
     from vvalley.publish.report import write_report
 
     chain = load_or_fail(data, min_confidence=min_confidence)
     region = resolve_region_or_fail(chain, region)
-    for path in write_report(chain, out, region=region, as_of=as_of, min_suppliers=min_suppliers,
-                             years=None if no_years else (year, vs)):
+    formats = [f.value for f in fmt] if fmt else ["md", "html"]
+    for path in write_report(chain, out, formats=list(dict.fromkeys(formats)), region=region, as_of=as_of,
+                             min_suppliers=min_suppliers, years=None if no_years else (year, vs)):
         echo(f"wrote {path}")
 
 

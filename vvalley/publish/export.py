@@ -10,7 +10,8 @@ import zipfile
 import networkx as nx
 import pandas as pd
 
-from vvalley.publish.files import FORMULA_PREFIXES, dumps_json
+from vvalley.publish.files import dumps_json
+from vvalley.sanitize import for_xlsx_cell, for_xml, needs_formula_guard
 
 FORMATS = ("graphml", "gexf", "json", "xlsx")
 SUFFIX = {"graphml": ".graphml", "gexf": ".gexf", "json": ".json", "xlsx": ".xlsx"}
@@ -19,23 +20,23 @@ SUFFIX = {"graphml": ".graphml", "gexf": ".gexf", "json": ".json", "xlsx": ".xls
 # label, a time span, a parent …); an extra CSV column so named is exported as attr_<name>.
 _RESERVED = {"id", "label", "pid", "start", "end", "viz", "parents", "slices", "spells", "key",
              "type", "networkx_key"}
-# Characters XML 1.0 cannot hold: ElementTree writes them anyway and the file won't parse.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # A fixed date in GEXF's <meta> and the XLSX properties, so the same data gives the same bytes.
 FIXED_DATE = "2000-01-01"
 _XLSX_MAX_ROWS = 1_048_576
 
 
 def _text(value) -> str:
-    """A value as an attribute string: empties as "", characters XML cannot hold dropped."""
+    """A value as an attribute string: empties as "", characters XML cannot hold dropped (ElementTree
+    writes them anyway, and the file would not parse)."""
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
     if hasattr(value, "item"):
         value = value.item()
-    return _XML_ILLEGAL.sub("", str(value))
+    return for_xml(value)
 
 
 def _name(column: str) -> str:
+    column = for_xml(column)
     return f"attr_{column}" if column in _RESERVED else column
 
 
@@ -139,10 +140,12 @@ def to_xlsx(chain, gap_report=None) -> bytes:
 
     Text starting with = + - @ (or a tab / carriage return), or that looks like an error code
     (#N/A), is stored as a string cell with Excel's quote prefix: it shows as typed and
-    stays text when edited. The same data gives the same bytes: document dates and zip
-    timestamps are fixed.
+    stays text when edited. Characters XML cannot hold are dropped (vvalley.sanitize). Rows are
+    streamed (openpyxl's write-only mode), so the time is linear in rows. The same data gives
+    the same bytes: document dates and zip timestamps are fixed.
     """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     sheets = workbook_tables(chain, gap_report)
@@ -150,23 +153,19 @@ def to_xlsx(chain, gap_report=None) -> bytes:
     if too_big:
         raise ValueError(f"too many rows for one XLSX sheet ({', '.join(too_big)}); "
                          "export graphml, gexf or json instead")
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     for name, (header, rows) in sheets.items():
         sheet = workbook.create_sheet(name)
-        sheet.append([_safe_text(h) for h in header])
-        for cell in sheet[1]:
-            cell.font = bold
-        for row in rows:
-            sheet.append([_safe_text(v) if isinstance(v, str) else v for v in row])
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str) and _needs_guard(cell.value):
-                    # openpyxl turns "=…" into a formula cell and "#N/A" into an error cell:
-                    # force a string cell, and quote-prefix it as Excel does for typed text.
-                    cell.data_type = "s"
-                    cell.quotePrefix = True
         sheet.freeze_panes = "A2"
+        head = []
+        for value in header:
+            cell = WriteOnlyCell(sheet, for_xlsx_cell(str(value)))
+            cell.font = bold
+            head.append(cell)
+        sheet.append(head)
+        for row in rows:
+            sheet.append([_cell(sheet, WriteOnlyCell, v) for v in row])
     fixed = pd.Timestamp(FIXED_DATE).to_pydatetime()
     workbook.properties.created = workbook.properties.modified = fixed
     workbook.properties.creator = "vvalley"
@@ -175,17 +174,19 @@ def to_xlsx(chain, gap_report=None) -> bytes:
     return _reproducible_zip(buffer.getvalue())
 
 
-def _safe_text(value: str) -> str:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    # Control characters make openpyxl raise (and Excel refuse the file): drop them.
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
-
-
-def _needs_guard(value: str) -> bool:
-    from openpyxl.cell.cell import ERROR_CODES
-
-    return value.startswith(FORMULA_PREFIXES) or value in ERROR_CODES
+def _cell(sheet, make, value):
+    """A value as written: text made XML-safe, and a cell forced to quoted text where it would run."""
+    if not isinstance(value, str):
+        return value
+    text = for_xlsx_cell(value)
+    if not needs_formula_guard(text):
+        return text
+    # openpyxl turns "=…" into a formula cell and "#N/A" into an error cell: force a string
+    # cell, and quote-prefix it as Excel does for typed text.
+    cell = make(sheet, text)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
 
 
 def _reproducible_zip(data: bytes) -> bytes:

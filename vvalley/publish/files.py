@@ -1,31 +1,133 @@
-"""Writing output files whole or not at all, and making text safe for spreadsheets."""
+"""Writing output files whole or not at all, user-facing write errors, and spreadsheet-safe text."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import re
 import tempfile
+import time
 from pathlib import Path
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from vvalley.sanitize import FORMULA_PREFIXES, for_csv_cell, for_terminal  # noqa: F401  (FORMULA_PREFIXES kept for importers)
+
+
+class OutputError(Exception):
+    """An output cannot be written where it was asked for: a user's matter, not a bug.
+
+    `str()` is one sentence naming the path and what to do.
+    """
+
+    def __init__(self, path: Path | str, problem: str):
+        self.path, self.problem = Path(path), problem
+        super().__init__(f"{path} {problem}")
+
+
+def os_error(err: OSError, where: Path | str) -> OutputError:
+    """An OSError met while writing under `where`, as one sentence with the path and what to do."""
+    path = err.filename if err.filename else where
+    if ".staging-" in str(path) or str(path).endswith(".tmp"):
+        path = where  # a person knows the folder they named, not vvalley's temporary files in it
+    code = err.errno
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        return OutputError(where, "cannot be written: no space left on its disk; free some space and run again")
+    if code in (errno.EACCES, errno.EPERM):
+        return OutputError(path, "cannot be written: permission denied; choose a folder you can write to "
+                                 "with --out, or fix its permissions")
+    if code == errno.EROFS:
+        return OutputError(path, "is on a read-only disk; choose another folder with --out")
+    if code == errno.EISDIR:
+        return OutputError(path, "is a folder where vvalley writes a file; move it away or choose another --out")
+    if code == errno.ENOTDIR:
+        return OutputError(path, "is not a folder (a file is in the way); move it away or choose another --out")
+    if code == errno.ENOENT:
+        return OutputError(path, "does not exist; create it or choose another --out")
+    return OutputError(path, f"cannot be written ({err.strerror or type(err).__name__}); check it and run again")
+
+
+def check_folder(folder: Path) -> None:
+    """Raise OutputError unless `folder` is a folder, or can be made one (its parent exists)."""
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(folder, "is a file, not a folder; give --out a folder, or move the file away")
+    parent = folder.parent
+    if not folder.exists() and not parent.is_dir():
+        where = parent if not parent.exists() else folder
+        raise OutputError(where, "does not exist; create it first, or choose another --out")
 
 
 def write_atomic(path: Path | str, data: bytes | str) -> Path:
-    """Write `data` to `path` through a temporary file in the same folder and a rename."""
+    """Write `data` to `path` through a temporary file in the same folder and a rename.
+
+    The folder is created when its parent exists. A path that is a device, a pipe or a folder
+    (`--out /dev/stdout`) is refused: a rename would replace it. Write errors are OutputError.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    device = str(Path(os.path.abspath(path))).startswith(("/dev/", "/proc/"))
+    if device or path.is_symlink() or path.exists():
+        if device or not path.is_file() or not os.path.isfile(os.path.realpath(path)):
+            while not (path.exists() or path.is_symlink()) and path.parent != path:
+                path = path.parent  # /dev/stdout, not /dev/stdout/chain.graphml
+            raise OutputError(path, "is not a regular file (a device, a pipe or a folder); "
+                                    "give a file path, e.g. output/chain.graphml, and open that file")
+    check_folder(path.parent)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
+    except OSError as err:
+        raise os_error(err, path.parent) from None
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(payload)
         # mkstemp makes the file private (0600); give it the permissions a plain open() would.
         os.chmod(temp, 0o666 & ~_umask())
         os.replace(temp, path)
+    except OSError as err:
+        Path(temp).unlink(missing_ok=True)
+        raise os_error(err, path) from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
     return path
+
+
+# write_atomic's temp files: .<name>.<pid>.<random>.tmp (before: .<name>.<random>.tmp, no pid).
+_TEMP = re.compile(r"^\..+?\.(?:(\d+)\.)?[A-Za-z0-9_]{8}\.tmp$")
+OLD_TEMP_SECONDS = 600
+
+
+def remove_stale_temp_files(folder: Path) -> None:
+    """Delete write_atomic temp files in `folder` left by processes that were killed."""
+    for entry in folder.iterdir():
+        match = _TEMP.match(entry.name)
+        if not match or not entry.is_file():
+            continue
+        pid = match.group(1)
+        try:
+            if pid is not None and (int(pid) == os.getpid() or pid_alive(int(pid), entry)):
+                continue
+            if pid is None and time.time() - entry.stat().st_mtime < OLD_TEMP_SECONDS:
+                continue
+            entry.unlink()
+        except OSError:
+            pass
+
+
+def pid_alive(pid: int, path: Path, stale_seconds: int = 3600) -> bool:
+    """Whether process `pid` (which made `path`) may still be running; without a pid test, whether `path` is recent."""
+    if os.name == "posix":
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+    try:
+        return time.time() - path.stat().st_mtime < stale_seconds
+    except OSError:
+        return False
 
 
 def _umask() -> int:
@@ -35,12 +137,14 @@ def _umask() -> int:
 
 
 def dumps_json(data) -> str:
-    """JSON as vvalley writes it: UTF-8 text, sorted keys, stable indentation, final newline."""
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    """JSON as vvalley writes it: UTF-8 text, sorted keys, stable indentation, final newline.
+
+    Controls, bidi overrides and non-characters inside strings are written as \\uXXXX escapes (as
+    JSON already does for C0): the values are the same, and `cat gaps.json` cannot drive a terminal.
+    """
+    return for_terminal(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2)) + "\n"
 
 
 def spreadsheet_safe(value):
-    """A text cell that a spreadsheet would run as a formula, stored as text instead."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    """A CSV cell no spreadsheet runs as a formula, for `,` `;` and tab delimiters (see vvalley.sanitize)."""
+    return for_csv_cell(value)

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-
-# Characters that would start Markdown (or raw HTML) formatting inside a table cell. "_" inside a
-# word (seg.chips.video_soc) and ">" (not at a line start) format nothing, so ids stay readable.
-_MD_SPECIAL = re.compile(r"([\\`*\[\]<|]|(?<!\w)_|_(?!\w))")
 
 
 @dataclass
@@ -39,9 +34,10 @@ def cell_text(value) -> str:
 
 
 def md_escape(text: str) -> str:
-    """Text as literal Markdown: no formatting, no HTML, no broken table cells."""
-    text = " ".join(str(text).split())
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    """Text as literal Markdown: no formatting, no HTML, no broken table cells (vvalley.sanitize.for_markdown)."""
+    from vvalley.sanitize import for_markdown
+
+    return for_markdown(text)
 
 
 def to_markdown(sections: list[Section], title: str | None = None) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from vvalley.render.selection import MAX_ACTORS, VIEWS
 
-__all__ = ["render_map", "VIEWS", "MAX_ACTORS"]
+__all__ = ["render_map", "render_poster", "VIEWS", "MAX_ACTORS"]
 
 VIEW_TITLES = {
     "chain": "产业链全景 chain view",
@@ -14,17 +14,24 @@ VIEW_TITLES = {
 
 
 def render_map(chain, report, view: str = "chain", focus: str | None = None, depth: int = 2,
-               max_actors: int = MAX_ACTORS) -> str:
+               max_actors: int = MAX_ACTORS, meta=None) -> str:
     """The map of `chain` and its gap report (`vvalley.analysis.gaps.analyse`) as one HTML page (text).
 
     view: "chain" (segments and focus areas), "full" (plus the region's enterprises and institutes;
     grouped per segment past `max_actors`) or "ego" (`focus` and its neighbourhood to `depth`).
+    The page opens on the panorama (全景图) tab, the relation view (关系图) on the second; the ego view
+    opens on the relation view. `meta` (vvalley.chain.meta.ChainMeta) names the chain in the titles.
     The same inputs give the same text, byte for byte. Raises ValueError for an unknown view or
     an ego view without a focus, KeyError for an unknown focus id.
     """
     from vvalley.render import html
     from vvalley.render import mapdata
     from vvalley.render import selection as views
+    from vvalley.render.panorama import panorama
+    from vvalley.render.poster import poster
+    from vvalley.chain.meta import ChainMeta
+
+    meta = meta or ChainMeta()
 
     chain = chain.at(report.as_of) if report.as_of is not None else chain
     if focus is not None and focus not in chain.nodes.index:
@@ -34,15 +41,56 @@ def render_map(chain, report, view: str = "chain", focus: str | None = None, dep
     data = mapdata.map_data(chain, report, selection, region)
     as_of = f" · as of {report.as_of} 截至{report.as_of}年" if report.as_of is not None else ""
     where = f" · around {_line(chain, focus)} depth {depth}" if view == "ego" else ""
-    heading = f"{region} 视觉产业链图谱 · Vision industry chain map"
+    region_zh, region_en = _names(chain, report.region)
+    heading = {"zh": f"{region_zh} · {meta.title('zh')}图谱", "en": f"{region_en} · {meta.title('en')} map"}
     subheading = f"{VIEW_TITLES[view]}{where}{as_of} · {len(data['nodes'])} nodes, {len(data['edges'])} links"
+    pano = panorama(chain, report)
+    # Printed, the page is the A3 poster of the same panorama (no generated-on date: the page stays byte-stable).
+    print_svg = poster(pano, f"{region_zh} · {meta.title('zh')}全景图",
+                       f"{region_en} · {meta.title('en')} panorama", meta, "", "a3")
     return html.page(data, mapdata.legend(view), heading, subheading, _summary(report),
-                     f"{region} · vvalley map ({view})")
+                     f"{region_zh} · {meta.title('zh')} · vvalley ({view})", pano=pano, meta=meta,
+                     tab="relation" if view == "ego" else "panorama", print_svg=print_svg)
+
+
+def render_poster(chain, report, meta=None, size: str = "16x9", generated: str | None = None) -> str:
+    """The panorama of `chain` and its gap report as a one-page poster, SVG text (render.poster.convert
+    makes PNG or PDF of it). `generated` is the date printed as generated-on (default: today, or
+    SOURCE_DATE_EPOCH when set); the same inputs give the same bytes.
+    """
+    from vvalley.chain.meta import ChainMeta
+    from vvalley.render.panorama import panorama
+    from vvalley.render.poster import poster
+
+    meta = meta or ChainMeta()
+    chain = chain.at(report.as_of) if report.as_of is not None else chain
+    region_zh, region_en = _names(chain, report.region)
+    return poster(panorama(chain, report), f"{region_zh} · {meta.title('zh')}全景图",
+                  f"{region_en} · {meta.title('en')} panorama", meta, generated or generated_on(), size)
+
+
+def generated_on() -> str:
+    """Today as YYYY-MM-DD (UTC), or the day of SOURCE_DATE_EPOCH when it is set (reproducible builds)."""
+    import datetime
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = (datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc) if epoch and epoch.isdigit()
+            else datetime.datetime.now(datetime.timezone.utc))
+    return when.strftime("%Y-%m-%d")
 
 
 def _line(chain, node_id: str) -> str:
     name, name_zh = chain.nodes.at[node_id, "name"], chain.nodes.at[node_id, "name_zh"]
     return f"{name_zh} {name}" if name_zh and name_zh != name else str(name)
+
+
+def _names(chain, node_id: str) -> tuple[str, str]:
+    """(Chinese name or English, English name) of a node; the id itself when the node is unknown."""
+    if node_id not in chain.nodes.index:
+        return node_id, node_id
+    name, name_zh = str(chain.nodes.at[node_id, "name"]), str(chain.nodes.at[node_id, "name_zh"])
+    return name_zh or name, name
 
 
 def _region_label(chain, region: str) -> str:
@@ -54,11 +102,11 @@ def _summary(report) -> list[str]:
     from vvalley.render.mapdata import GAP_KINDS_ZH
 
     summary = report.summary
-    lines = [f"Leaf segments covered 已覆盖环节: {summary.get('covered', 0)} / {summary.get('segments', 0)}"
+    lines = [f"已覆盖环节 leaf segments covered: {summary.get('covered', 0)} / {summary.get('segments', 0)}"
              f" ({summary.get('coverage', 0.0):.0%})"]
     kinds = summary.get("gaps_by_kind", {})
     counted = ", ".join(f"{GAP_KINDS_ZH.get(k, k)} {n}" for k, n in kinds.items() if n)
-    lines.append(f"Gaps 缺口: {counted or 'none 无'}")
+    lines.append(f"缺口 gaps: {counted or '无 none'}")
     for focus in summary.get("focus_areas", []):
-        lines.append(f"{focus.get('name', focus['id'])}: {focus.get('coverage', 0.0):.0%} covered")
+        lines.append(f"{focus.get('name', focus['id'])}: 覆盖 {focus.get('coverage', 0.0):.0%} covered")
     return lines

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import jinja2
 
+from vvalley.sanitize import harden_jinja
+
 VIS_VERSION = "9.1.2"
 CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
 
@@ -39,13 +41,26 @@ def environment() -> jinja2.Environment:
     )
     # tojson escapes <, >, & and ' as \u003c …; sorted keys keep the page byte-identical run to run.
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False, "separators": (",", ":")}
-    return env
+    return harden_jinja(env)  # control characters and non-characters from the data never reach the page
 
 
-def page(data: dict, legend: dict, heading: str, subheading: str, summary: list[str], title: str) -> str:
-    """The whole HTML page as text."""
+def page(data: dict, legend: dict, heading: dict, subheading: str, summary: list[str], title: str,
+         pano: dict, meta, tab: str = "panorama", print_svg: str = "") -> str:
+    """The whole HTML page as text: the panorama and relation tabs, their data as JSON, every script inline.
+
+    `print_svg` is the A3 poster (render/poster.py), shown only when the page is printed.
+    """
+    from vvalley.render.panorama import STATUS, STATUS_MEANING, SHARE_BANDS, MARKS
+
     js, css = vis_assets()
     template = environment().get_template("map.html")
+    cards = {"segments": {box["id"]: {k: box[k] for k in ("name_zh", "name", "status", "firms", "institutes",
+                                                            "candidates", "gaps", "up", "down", "marks")}
+                          for col in pano["columns"] for group in col["groups"] for box in group["leaves"]},
+             "actors": pano["actors"], "gaps": pano["gaps"], "focus": pano["focus"],
+             "status": {k: {"zh": v[0], "en": v[1]} for k, v in STATUS.items()}}
     return template.render(data=data, legend=legend, heading=heading, subheading=subheading,
                            summary=summary, title=title, csp=CSP, vis_js=js, vis_css=css,
-                           vis_version=VIS_VERSION)
+                           vis_version=VIS_VERSION, pano=pano, cards=cards, meta=meta, tab=tab,
+                           status=STATUS, status_meaning=STATUS_MEANING, bands=SHARE_BANDS, marks=MARKS,
+                           print_svg=print_svg)

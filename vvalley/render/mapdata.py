@@ -8,6 +8,7 @@ import pandas as pd
 
 from vvalley.chain.schema import CONFIDENCE_MEANING, GAP_KINDS, RELATIONS
 from vvalley.render import layout
+from vvalley.render.panorama import SHARE_BANDS, share_band
 from vvalley.render.selection import Selection
 
 SEGMENT_STATUS = {
@@ -44,6 +45,7 @@ RELATION_STYLE = {
     "subsidiary_of": ("#78909c", [2, 3], 1.5, True),
 }
 TOP_GAPS = 40
+LEAF_SMALLEST, LEAF_LARGEST = 18, 34
 TOOLTIP_GAPS = 4
 
 
@@ -56,6 +58,11 @@ def map_data(chain, report, selection: Selection, region_label: str) -> dict:
     edges += [ctx.group_edge(group) for group in selection.groups if group["anchor"] in placed.positions]
     edges.sort(key=lambda e: e["id"])
     drawn = set(placed.positions)
+    gaps = ctx.gap_list(drawn)
+    # "Gaps only" keeps the nodes of the listed gaps, nothing else.
+    on_gap = {node_id for gap in gaps for node_id in gap["nodes"]}
+    for node in nodes:
+        node["gap"] = node["id"] in on_gap
     kinds = sorted({n["kind"] for n in nodes}, key=list(KIND_LABELS).index)
     return {
         "view": selection.view,
@@ -63,7 +70,7 @@ def map_data(chain, report, selection: Selection, region_label: str) -> dict:
         "nodes": nodes,
         "edges": edges,
         "headers": placed.headers,
-        "gaps": ctx.gap_list(drawn),
+        "gaps": gaps,
         "kinds": [{"id": k, "label": KIND_LABELS[k]} for k in kinds],
         "focus_areas": [{"id": f, "label": ctx.label_line(f)} for f in selection.template
                         if ctx.kind[f] == "focus_area"],
@@ -74,18 +81,21 @@ def map_data(chain, report, selection: Selection, region_label: str) -> dict:
 def legend(view: str) -> dict:
     """The legend's rows: swatches drawn from the same constants as the nodes and edges."""
     segments = [{"shape": "dot", "fill": fill, "border": border, "dashed": dashed,
-                 "text": f"{status} {zh}: {meaning}"}
+                 "text": f"{zh} {status}: {meaning}"}
                 for status, (fill, border, dashed, zh, meaning) in SEGMENT_STATUS.items()]
-    segments.append({"shape": "box", "fill": "#ffffff", "border": "#607d8b", "dashed": False,
-                     "text": "segment group 环节大类 (box, coloured by status)"})
+    for lowest, colour, zh, en in SHARE_BANDS:
+        share = "0" if lowest == 0 else ">0" if lowest < 0.01 else f"≥{lowest:.0%}"
+        segments.append({"shape": "box", "fill": colour, "border": colour, "dashed": False,
+                         "text": f"环节大类 {zh}: 覆盖 {share} · group, {share} of its segments covered"})
     segments.append({"shape": "hex", "fill": FOCUS_STYLE[0], "border": FOCUS_STYLE[1], "dashed": False,
                      "text": "focus area 聚焦方向 (share of its segments covered)"})
-    links = [{"color": color, "dashed": bool(dashes), "width": width, "text": f"{status} {zh}: {meaning}"}
+    links = [{"color": color, "dashed": bool(dashes), "width": width,
+              "text": f"{zh} {status}: {meaning}" + (" (hidden until shown 默认隐藏)" if status == "absent" else "")}
              for status, (color, dashes, width, zh, meaning) in LINK_STATUS.items()]
     links.append({"color": RELATION_STYLE["serves"][0], "dashed": False, "width": 1.5,
-                  "text": "serves 服务: segment → focus area"})
+                  "text": "服务 serves: segment → focus area (hidden until shown 默认隐藏)"})
     links.append({"color": RELATION_STYLE["part_of"][0], "dashed": False, "width": 1,
-                  "text": "part of 隶属: segment → group"})
+                  "text": "隶属 part of: segment → group"})
     actors = []
     if view != "chain":
         for kind in ("enterprise", "institute", "region"):
@@ -98,7 +108,8 @@ def legend(view: str) -> dict:
             color, dashes, width, _ = RELATION_STYLE[relation]
             links.append({"color": color, "dashed": bool(dashes), "width": width, "text": relation})
     return {"segments": segments, "links": links, "actors": actors,
-            "size": "Dot size: enterprises of the region in the segment (largest = most) 圆点大小：本地区企业数"}
+            "size": "圆点大小：本地区企业数；缺链环节画成最大、红色虚线。 Dot size: the region's firms in the segment; "
+                    "missing segments are drawn largest, with a dashed red ring."}
 
 
 class _Context:
@@ -175,11 +186,12 @@ class _Context:
                 "gap": bool(self.gaps_of.get(node_id))}
         if kind == "segment":
             base.update(self.segment_style(node_id))
+            base["label"] += base.pop("label_suffix", "")
         elif kind == "focus_area":
             fill, border = FOCUS_STYLE
             coverage = self.focus_coverage.get(node_id)
             if coverage is not None:
-                base["label"] += f"\n{coverage:.0%} covered 覆盖"
+                base["label"] += f"\n覆盖 {coverage:.0%} covered"
             base.update(shape="hexagon", size=30, borderWidth=2, color=_color(fill, border),
                         font={"size": 18, "color": "#311b92"})
         else:
@@ -199,11 +211,27 @@ class _Context:
                  "color": _color(fill, border), "borderWidth": 3 if dashed else 2,
                  "shapeProperties": {"borderDashes": [6, 4] if dashed else False}}
         if node_id in self.chain.children:
-            style.update(shape="box", margin=10, font={"size": 17, "color": "#263238", "bold": True})
+            share = self.group_share(node_id)
+            colour, band_zh, _ = share_band(share)
+            style.update(shape="box", margin=10, share=share, font={"size": 17, "color": "#ffffff", "bold": True},
+                         color=_color(colour, colour), borderWidth=2, shapeProperties={"borderDashes": False})
+            style["label_suffix"] = f"\n{band_zh} 覆盖 {share:.0%}"
+        elif status == "missing":
+            # A gap is what the map is for: as big as the biggest covered segment, thick dashed red ring.
+            style.update(shape="dot", size=LEAF_LARGEST, borderWidth=4,
+                         font={"size": 15, "color": "#b71c1c", "bold": True})
         else:
-            style.update(shape="dot", size=_size(firms, self.most_firms, 14, 48) if firms else 12,
-                         font={"size": 15, "color": "#b71c1c" if status == "missing" else "#263238"})
+            style.update(shape="dot", size=_size(firms, self.most_firms, LEAF_SMALLEST, LEAF_LARGEST),
+                         font={"size": 15, "color": "#263238"})
         return style
+
+    def group_share(self, node_id: str) -> float:
+        """Share of the group's leaf segments that the region covers (at least one firm)."""
+        leaves = [d for d in self.chain.descendants(node_id) if d not in self.chain.children]
+        if not leaves:
+            return 0.0
+        covered = sum(1 for leaf in leaves if self.segments.get(leaf, {}).get("status", "missing") != "missing")
+        return round(covered / len(leaves), 4)
 
     def group_node(self, group: dict, position: tuple[int, int]) -> dict:
         kind, count = group["kind"], group["count"]
@@ -220,24 +248,29 @@ class _Context:
                 "title": f"{count} {what} of {self.region_label} in {where}\n{sample}{more}"}
 
     def tooltip(self, node_id: str, node: dict) -> str:
-        """The facts of a node and where they come from, as plain text (vis shows it with innerText)."""
+        """The facts of a node and where they come from, Chinese first, as plain text (vis shows it as text)."""
         row = self.row(node_id)
         kind = node["kind"]
-        lines = [self.label_line(node_id), f"{node_id} · {kind.replace('_', ' ')}"
-                 + (f" · {row['layer']}" if row["layer"] else "")]
+        zh_kind, en_kind = KIND_WORDS.get(kind, (kind, kind))
+        layer = row["layer"]
+        lines = [self.label_line(node_id),
+                 f"{zh_kind}{' · ' + LAYER_WORDS[layer][0] if layer in LAYER_WORDS else ''} · {en_kind}"
+                 + (f" · {layer}" if layer else "")]
         parent = self.chain.parent.get(node_id)
         if parent:
-            lines.append(f"part of: {self.label_line(parent)}")
+            lines.append(f"所属 part of: {self.label_line(parent)}")
         if kind == "segment":
             _, _, _, zh, meaning = SEGMENT_STATUS[node["status"]]
-            lines.append(f"in {self.region_label}: {node['status']} {zh} ({meaning})")
-            lines.append(f"enterprises of the region: {node['firms']} · institutes: {node['institutes']}")
+            lines.append(f"{self.region_label}：{zh}（{STATUS_ZH[node['status']]}） · {node['status']} ({meaning})")
+            lines.append(f"本地企业 {node['firms']} 家 · 科研机构 {node['institutes']} 家 · "
+                         f"{node['firms']} firms, {node['institutes']} institutes of the region")
         elif kind == "focus_area" and self.focus_coverage.get(node_id) is not None:
-            lines.append(f"segments serving it covered in {self.region_label}: {self.focus_coverage[node_id]:.0%}")
+            share = self.focus_coverage[node_id]
+            lines.append(f"服务它的环节本地覆盖 {share:.0%} · {share:.0%} of the segments serving it covered")
         for gap in self.gaps_of.get(node_id, [])[:TOOLTIP_GAPS]:
-            lines.append(f"gap {GAP_KINDS_ZH.get(gap.kind, '')} {gap.kind}, severity {gap.severity}: {gap.reason}")
+            lines.append(_gap_line(gap))
         if len(self.gaps_of.get(node_id, [])) > TOOLTIP_GAPS:
-            lines.append(f"…{len(self.gaps_of[node_id]) - TOOLTIP_GAPS} more gaps")
+            lines.append(f"…另有 {len(self.gaps_of[node_id]) - TOOLTIP_GAPS} 个缺口 more gaps")
         if row["description"]:
             lines.append(str(row["description"]))
         years = _years(row)
@@ -251,15 +284,15 @@ class _Context:
         source, target, relation = row["source"], row["target"], row["relation"]
         edge = {"id": f"{relation}:{source}->{target}", "from": source, "to": target,
                 "relation": relation, "status": None}
-        lines = [f"{relation}: {self.label_line(source)} → {self.label_line(target)}"]
+        lines = [f"{RELATION_WORDS.get(relation, relation)} {relation}: {self.label_line(source)} → {self.label_line(target)}"]
         if relation == "feeds":
             link = self.links.get((source, target), {})
             status = link.get("status", "absent")
             color, dashes, width, zh, meaning = LINK_STATUS[status]
             edge.update(status=status, ties=int(link.get("ties", 0)))
-            lines.append(f"in {self.region_label}: {status} {zh} ({meaning}); known supply ties: {edge['ties']}")
+            lines.append(f"{self.region_label}：{zh} · {status} ({meaning}); 已知供应关系 known supply ties: {edge['ties']}")
             for gap in self.gaps_of.get(f"{source}->{target}", [])[:TOOLTIP_GAPS]:
-                lines.append(f"gap {GAP_KINDS_ZH.get(gap.kind, '')} {gap.kind}, severity {gap.severity}: {gap.reason}")
+                lines.append(_gap_line(gap))
             arrow = True
         else:
             color, dashes, width, arrow = RELATION_STYLE.get(relation, ("#b0bec5", False, 1, True))
@@ -273,6 +306,8 @@ class _Context:
         lines.extend(_evidence(row))
         edge.update(color=_edge_color(color), dashes=dashes, width=width, arrows="to" if arrow else "",
                     title="\n".join(lines))
+        # Lines between two missing segments and serves lines are hidden until the reader asks for them.
+        edge["faint"] = relation == "serves" or edge["status"] == "absent"
         return edge
 
     def group_edge(self, group: dict) -> dict:
@@ -300,7 +335,8 @@ class _Context:
                 subject = self._name(gap.subject)
             out.append({"rank": rank + 1, "kind": gap.kind, "kind_zh": GAP_KINDS_ZH.get(gap.kind, gap.kind),
                         "severity": int(gap.severity), "subject": gap.subject, "subject_label": subject,
-                        "reason": gap.reason, "nodes": nodes, "edges": edges})
+                        "reason": gap.reason, "reason_zh": getattr(gap, "reason_zh", None) or gap.reason,
+                        "nodes": nodes, "edges": edges})
             if len(out) == TOP_GAPS:
                 break
         return out
@@ -330,6 +366,21 @@ class _Context:
         return {node_id: sorted(areas) for node_id, areas in member.items()}
 
 
+KIND_WORDS = {"segment": ("产业环节", "segment"), "focus_area": ("聚焦方向", "focus area"),
+              "enterprise": ("企业", "enterprise"), "institute": ("科研机构", "institute"), "region": ("地区", "region")}
+LAYER_WORDS = {"upstream": ("上游", "upstream"), "midstream": ("中游", "midstream"), "downstream": ("下游", "downstream")}
+STATUS_ZH = {"covered": "本地企业足够", "weak": "本地企业少于最低数，一家离开即断", "missing": "本地区没有企业做这一环节"}
+RELATION_WORDS = {"part_of": "隶属", "feeds": "供给", "serves": "服务", "operates_in": "从事", "researches": "研究",
+                  "located_in": "位于", "supplies": "供货", "partners_with": "合作", "subsidiary_of": "子公司"}
+
+
+def _gap_line(gap) -> str:
+    """'缺口 缺链 · 严重度 76：<reason_zh>' (the English reason after it when it differs)."""
+    zh = getattr(gap, "reason_zh", None) or gap.reason
+    english = f" / {gap.reason}" if zh != gap.reason else ""
+    return f"缺口 {GAP_KINDS_ZH.get(gap.kind, gap.kind)} {gap.kind} · 严重度 severity {gap.severity}：{zh}{english}"
+
+
 def _size(n: int, most: int, smallest: float, largest: float) -> float:
     """A dot's radius: its area grows with n, the largest n drawn gets `largest`."""
     return round(smallest + (largest - smallest) * math.sqrt(min(n, most) / most), 1)
@@ -355,14 +406,14 @@ def _years(row) -> str:
     until = None if _missing(until) else int(until)
     if since is None and until is None:
         return ""
-    return f"years: {since or '…'}–{until or 'today'}"
+    return f"年份 years: {since or '…'}–{until or '今 today'}"
 
 
 def _evidence(row) -> list[str]:
     lines = []
     if row.get("evidence"):
-        lines.append(f"evidence: {row['evidence']}")
+        lines.append(f"来源 evidence: {row['evidence']}")
     if row.get("confidence"):
         grade = row["confidence"]
-        lines.append(f"confidence: {grade} ({CONFIDENCE_MEANING.get(grade, '?')})")
+        lines.append(f"可信度 confidence: {grade} ({CONFIDENCE_MEANING.get(grade, '?')})")
     return lines

@@ -1,0 +1,49 @@
+"""Writing lists.xlsx is linear in rows: 10,000 vs 100,000 rows, medians of a few runs, and their ratio.
+
+    python benchmarks/bench_lists.py [--runs 3]
+
+The rows are synthetic (the shape of the 企业清单 sheet: nine text and number columns, Chinese
+text, one cell in ten starting with "=" to exercise the formula guard). Linear means the
+100k/10k ratio of the medians stays near 10 (quadratic would be near 100).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+from vvalley.publish.lists import Sheet, write_workbook
+
+HEADERS = ["环节", "层级", "状态", "企业", "英文名", "所在地", "成立年份", "可信度", "来源"]
+WIDTHS = [24, 6, 6, 30, 28, 20, 8, 6, 60]
+
+
+def rows(n: int):
+    for i in range(n):
+        yield [f"环节{i % 500}", "中游", "弱", f"{'=' if i % 10 == 0 else ''}测试企业{i}有限公司", f"Test Firm {i}",
+               f"区县{i % 300}", 2000 + i % 25, "C", f"https://example.org/source/{i}"]
+
+
+def timed(n: int) -> float:
+    start = time.perf_counter()
+    payload = write_workbook([Sheet("企业清单", HEADERS, WIDTHS, rows(n))])
+    elapsed = time.perf_counter() - start
+    assert len(payload) > 1000
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    small = statistics.median(timed(10_000) for _ in range(args.runs))
+    large = statistics.median(timed(100_000) for _ in range(args.runs))
+    print(f"lists.xlsx, {args.runs} runs each (median):")
+    print(f"  10,000 rows   {small:7.2f} s")
+    print(f"  100,000 rows  {large:7.2f} s")
+    print(f"  ratio 100k/10k = {large / small:.1f} (10 = linear, 100 = quadratic)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,405 @@
+"""The checks of the two tables as set queries: each finds every offending row at once, lists up to a cap."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from vvalley.chain.csvfile import LINE_COLUMN, Table
+from vvalley.chain.problems import MAX_LISTED, Problem, choices_hint, quoted
+from vvalley.chain.schema import (ACTOR_KINDS, CONFIDENCE, EDGE_COLUMNS, ID_PATTERN, KINDS, LAYERS, NODE_COLUMNS,
+                                  NODES_FILE, RELATIONS, YEAR_MAX, YEAR_MIN)
+from vvalley.chain.suggest import IdIndex, NameIndex
+
+FACT_RELATIONS = tuple(name for name, spec in RELATIONS.items() if spec.needs_evidence)
+
+
+class Checker:
+    """Column checks over one table; each reports the offending rows (up to MAX_LISTED of one kind
+    in one column, then one line counting the rest)."""
+
+    def __init__(self, frame: pd.DataFrame, label: str, problems: list[Problem], header_line: int = 1):
+        self.frame, self.label, self.problems, self.header_line = frame, label, problems, header_line
+        self._listed: dict[tuple[str, str], int] = {}
+        self._more: dict[tuple[str, str], list] = {}  # (column, code) -> [first line past the cap, count]
+
+    def add(self, rows: pd.DataFrame, column: str, code: str, found, expected) -> None:
+        """One problem per row of `rows` (in file order); found/expected may be callables of the row,
+        called only for the rows listed."""
+        if rows.empty:  # the usual case: no row is at fault, nothing to format
+            return
+        key = (column, code)
+        room = MAX_LISTED - self._listed.get(key, 0)
+        listed = rows.iloc[:max(room, 0)]
+        for row in listed.to_dict("records"):
+            self.problems.append(Problem(
+                self.label, int(row[LINE_COLUMN]), column, code,
+                found(row) if callable(found) else found,
+                expected(row) if callable(expected) else expected))
+        self._listed[key] = self._listed.get(key, 0) + len(listed)
+        if len(rows) > len(listed):
+            first = int(rows[LINE_COLUMN].iloc[len(listed)])
+            more = self._more.setdefault(key, [first, 0])
+            more[0], more[1] = min(more[0], first), more[1] + len(rows) - len(listed)
+
+    def append(self, problem: Problem) -> None:
+        """A problem made by hand, under the same cap."""
+        key = (problem.column, problem.code)
+        if self._listed.get(key, 0) < MAX_LISTED:
+            self._listed[key] = self._listed.get(key, 0) + 1
+            self.problems.append(problem)
+            return
+        more = self._more.setdefault(key, [problem.line, 0])
+        more[0], more[1] = min(more[0], problem.line), more[1] + 1
+
+    def close(self) -> None:
+        """The lines counting what was not listed."""
+        for (column, code), (line, count) in sorted(self._more.items()):
+            self.problems.append(Problem(
+                self.label, line, column, code,
+                f"… and {count:,} more problems of this kind, not listed (the first of them on this line)",
+                f"the same as for the {MAX_LISTED} listed above", more=count))
+        self._more.clear()
+
+    def required_columns(self, columns) -> set[str]:
+        """Report required columns the header lacks; return the names present.
+
+        A known column typed in another case ('ID', 'Kind') is that column.
+        """
+        known = {c.name for c in columns}
+        rename = {c: c.lower() for c in self.frame.columns
+                  if c != LINE_COLUMN and c not in known and c.lower() in known and c.lower() not in self.frame}
+        if rename and len(set(rename.values())) == len(rename):
+            self.frame.columns = [rename.get(c, c) for c in self.frame.columns]
+        present = set(self.frame.columns)
+        header = ", ".join(c for c in self.frame.columns if c != LINE_COLUMN)
+        for column in columns:
+            if column.required and column.name not in present:
+                self.problems.append(Problem(self.label, self.header_line, column.name, "missing-column",
+                                             f"no column {column.name!r} in the header ({header})",
+                                             f"a column named {column.name!r}: {column.description}"))
+        return present
+
+    def not_empty(self, column: str, mask: pd.Series | None = None, why: str = "") -> pd.Series:
+        """Rows (within mask) where `column` is empty are reported; returns the non-empty mask."""
+        values = self.frame[column]
+        empty = values == ""
+        bad = empty if mask is None else empty & mask
+        self.add(self.frame[bad], column, "empty-value", "empty value",
+                 why or f"a value ({_describe(column)})")
+        return ~empty
+
+    def choice(self, column: str, choices: tuple[str, ...]) -> pd.Series:
+        """Report non-empty values outside `choices`; returns the mask of valid values."""
+        values = self.frame[column]
+        ok = values.isin(choices)
+        self.add(self.frame[(values != "") & ~ok], column, "unknown-choice",
+                 lambda r: f"found {quoted(r[column])}", lambda r: choices_hint(r[column], choices))
+        return ok
+
+    def ids(self, column: str) -> pd.Series:
+        values = self.frame[column]
+        well_formed = values.str.fullmatch(ID_PATTERN).fillna(False).astype(bool)
+        self.add(self.frame[(values != "") & ~well_formed], column, "bad-id",
+                 lambda r: f"found {quoted(r[column])}",
+                 "an id of lowercase letters, digits and . _ - (starting with a letter or digit), "
+                 "e.g. ent.shining3d")
+        return well_formed
+
+    def years(self) -> None:
+        parsed = {}
+        for column in ("since", "until"):
+            if column not in self.frame:
+                self.frame[column] = ""
+            raw = self.frame[column]
+            # Excel may turn 2017 into "2017.0", a Chinese input method into "２０１７": still years.
+            numbers = numbers_of(raw, whole=True)
+            values = numbers.to_numpy()
+            with np.errstate(invalid="ignore"):  # NaN for the empty cells
+                is_year = pd.Series((np.floor(values) == values) & (values >= YEAR_MIN) & (values <= YEAR_MAX),
+                                    index=numbers.index)
+            self.add(self.frame[(raw != "") & ~is_year], column, "bad-year",
+                     lambda r, c=column: f"found {quoted(r[c])}",
+                     f"a year between {YEAR_MIN} and {YEAR_MAX}, e.g. 2019, or empty")
+            parsed[column] = numbers.where(is_year).astype("Int64")
+        order = (parsed["since"] > parsed["until"]).fillna(False).astype(bool)
+        self.add(self.frame[order], "since", "year-order",
+                 lambda r: f"since {r['since']} is after until {r['until']}",
+                 "since ≤ until")
+        self.frame["since"], self.frame["until"] = parsed["since"], parsed["until"]
+
+    def normalise_case(self, column: str, upper: bool = False) -> None:
+        """Enum values typed as 'Enterprise' or 'a' in Excel mean the same thing."""
+        values = self.frame[column]
+        self.frame[column] = values.str.upper() if upper else values.str.lower()
+
+
+def numbers_of(raw: pd.Series, whole: bool = False) -> pd.Series:
+    """The non-empty values as numbers (NaN where empty or not a number).
+
+    Full-width digits and signs (２０１９, ０．５, typed with a Chinese input method) count as
+    ASCII; with `whole`, Excel's "2019.0" counts as 2019. Only the non-empty values are parsed,
+    and only the non-ASCII ones normalised: most year and weight cells are empty.
+    """
+    numbers = pd.Series(np.nan, index=raw.index, dtype=float)
+    filled = (raw != "").to_numpy()
+    if not filled.any():
+        return numbers
+    values = raw[filled]
+    ascii_only = values.str.isascii().to_numpy()
+    if not ascii_only.all():
+        values = values.copy()
+        values[~ascii_only] = values[~ascii_only].str.normalize("NFKC").str.strip()
+    if whole:
+        values = values.str.replace(r"\.0+$", "", regex=True)
+    numbers[filled] = pd.to_numeric(values, errors="coerce").astype(float).to_numpy()
+    return numbers
+
+
+def _describe(column: str) -> str:
+    for spec in (*NODE_COLUMNS, *EDGE_COLUMNS):
+        if spec.name == column:
+            return spec.description
+    return column
+
+
+def _optional(frame: pd.DataFrame, columns) -> None:
+    for column in columns:
+        if not column.required and column.name not in frame:
+            frame[column.name] = ""
+
+
+def _arrow(values: pd.Series) -> pa.Array:
+    """A string column as a large_string Arrow array (zero-copy for pandas' Arrow strings)."""
+    if isinstance(values.array, pd.arrays.ArrowStringArray):
+        return pa.array(values.array).cast(pa.large_string())
+    return pa.array(values.astype(str).to_numpy(dtype=object), type=pa.large_string())
+
+
+def codes(values: pd.Series, choices: tuple[str, ...]) -> np.ndarray:
+    """Each value's index in `choices`, -1 for any other value."""
+    at = pc.index_in(_arrow(values), value_set=pa.array(list(choices), type=pa.large_string()))
+    return at.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int16)
+
+
+# ---- nodes ---------------------------------------------------------------------------------
+
+def check_nodes(table: Table, label: str, problems: list[Problem]) -> pd.DataFrame | None:
+    """The node table checked (kinds, layers, grades case-normalised; years parsed), or None when a
+    required column is missing."""
+    frame = table.frame.copy()
+    check = Checker(frame, label, problems, table.header_line)
+    present = check.required_columns(NODE_COLUMNS)
+    _optional(frame, NODE_COLUMNS)
+    if "id" in present:
+        has_id = check.not_empty("id")
+        check.ids("id")
+        ids = frame["id"]
+        repeated = frame[has_id & ids.duplicated(keep="first")]
+        if not repeated.empty:
+            first_line = frame[has_id].groupby("id")[LINE_COLUMN].min()
+            check.add(repeated, "id", "duplicate-id",
+                      lambda r: f"id {quoted(r['id'])} is already defined on line {first_line[r['id']]}",
+                      "each id once")
+    if "kind" in present:
+        check.normalise_case("kind")
+        if check.not_empty("kind").any():
+            check.choice("kind", KINDS)
+    if "name" in present:
+        check.not_empty("name")
+    check.normalise_case("layer")
+    check.choice("layer", LAYERS)
+    if "kind" in present:
+        check.not_empty("layer", frame["kind"] == "segment",
+                        "a layer for a segment: one of: " + ", ".join(LAYERS))
+        check.not_empty("evidence", frame["kind"].isin(ACTOR_KINDS),
+                        "evidence for an enterprise or institute: a URL or document, with its date")
+    check.normalise_case("confidence", upper=True)
+    check.choice("confidence", CONFIDENCE)
+    check.years()
+    check.close()
+    if not {"id", "kind", "name"} <= present:
+        return None
+    return frame
+
+
+# ---- edges ---------------------------------------------------------------------------------
+
+class NodeKeys:
+    """The node ids (first definition of each) as one hash set, with each one's kind as a small code
+    (-1 for a kind that is not one of KINDS): the right side of every join the edge checks make."""
+
+    def __init__(self, nodes: pd.DataFrame):
+        first = nodes.loc[nodes["id"] != ""].drop_duplicates("id")
+        self.frame = first.set_index("id")
+        self.ids = _arrow(first["id"])
+        self.kind_code = codes(first["kind"], KINDS)
+        self._close = None
+        self._names = None
+
+    def positions(self, column: pd.Series) -> np.ndarray:
+        """Each value's row among the ids, -1 where it is not an id."""
+        at = pc.index_in(_arrow(column), value_set=self.ids)
+        return at.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+    @property
+    def close(self) -> IdIndex:
+        if self._close is None:
+            self._close = IdIndex(self.ids)
+        return self._close
+
+    @property
+    def names(self) -> NameIndex:
+        if self._names is None:
+            self._names = NameIndex(self.frame.index, self.frame)
+        return self._names
+
+
+def check_edges(table: Table, label: str, nodes: pd.DataFrame | None,
+                problems: list[Problem]) -> pd.DataFrame | None:
+    """The edge table checked against the nodes (None when a required column or the nodes are missing)."""
+    frame = table.frame.copy()
+    check = Checker(frame, label, problems, table.header_line)
+    present = check.required_columns(EDGE_COLUMNS)
+    _optional(frame, EDGE_COLUMNS)
+    if not {"source", "target", "relation"} <= present:
+        check.years()
+        check.close()
+        return None
+    for column in ("source", "target"):
+        check.not_empty(column)
+    check.normalise_case("relation")
+    check.not_empty("relation")
+    relation_ok = check.choice("relation", tuple(RELATIONS))
+    check.normalise_case("confidence", upper=True)
+    check.choice("confidence", CONFIDENCE)
+    check.years()
+    _check_weight(check)
+
+    loops = (frame["source"] == frame["target"]) & (frame["source"] != "")
+    check.add(frame[loops], "target", "self-loop",
+              lambda r: f"{r['relation']} edge from {quoted(r['source'])} to itself", "two different nodes")
+    key = ["source", "target", "relation", "since", "until"]
+    dup = frame.duplicated(key, keep="first") & (frame["source"] != "")
+    if dup.any():
+        first_line = frame.drop_duplicates(key).set_index(key)[LINE_COLUMN]
+        check.add(frame[dup], "", "duplicate-edge",
+                  lambda r: f"{r['relation']} {r['source']} -> {r['target']} is already given on line "
+                            f"{first_line.get(tuple(r[k] for k in key), '?')}",
+                  "each edge once (give a second period with other since/until years)")
+
+    needs_evidence = frame["relation"].isin(FACT_RELATIONS)
+    check.not_empty("evidence", needs_evidence,
+                    "evidence for a fact about an enterprise or institute: a URL or document, with its date")
+
+    if nodes is None:
+        check.close()
+        return None
+    keys = NodeKeys(nodes)
+    kind = {}
+    for column in ("source", "target"):
+        at = keys.positions(frame[column])
+        unknown = frame[(frame[column] != "").to_numpy() & (at < 0)]
+        _report_unknown(check, unknown, column, keys)
+        kind[column] = np.where(at >= 0, keys.kind_code[np.maximum(at, 0)], -1)
+    # A node whose kind is unknown is reported once, in the nodes file, not again per edge.
+    typed = (kind["source"] >= 0) & (kind["target"] >= 0) & relation_ok.to_numpy()
+    _check_kinds(check, frame, typed, kind)
+    # A part_of self-loop is already reported as such, not again as a cycle.
+    from vvalley.chain.hierarchy import check_hierarchy
+
+    check_hierarchy(check, frame[typed & (frame["relation"] == "part_of").to_numpy() & ~loops.to_numpy()])
+    check.close()
+    return frame
+
+
+def _check_weight(check: Checker) -> None:
+    frame = check.frame
+    raw = frame["weight"]
+    numbers = numbers_of(raw)
+    # inf would pass "≥ 0" and then be written as Infinity, which is not JSON.
+    bad = (raw != "") & ~((numbers >= 0) & (numbers < float("inf"))).fillna(False).astype(bool)
+    check.add(frame[bad], "weight", "bad-number", lambda r: f"found {quoted(r['weight'])}",
+              "a number ≥ 0 (e.g. 0.35 for a 35% share), or empty for 1")
+    frame["weight"] = numbers.where(~bad & (raw != ""), 1.0).astype(float)
+
+
+def _report_unknown(check: Checker, unknown: pd.DataFrame, column: str, keys: NodeKeys) -> None:
+    """Edges naming a node that is not there: the ids a name stands for, or the close ids."""
+    if unknown.empty:
+        return
+    listed = unknown.iloc[:MAX_LISTED]
+    keys.names.prepare(listed[column].unique())  # the names of all listed values in one pass
+    side = "sources" if column == "source" else "targets"
+
+    def named(value: str, relation: str) -> list[str]:
+        ids = keys.names.ids_named(value)
+        spec = RELATIONS.get(relation)
+        if spec is not None and len(ids) > 1:  # a name shared by a region and a segment: the kind that fits
+            fitting = [i for i in ids if str(keys.frame.at[i, "kind"]) in getattr(spec, side)]
+            ids = fitting or ids
+        return ids[:3]
+
+    def found(row) -> str:
+        value = row[column]
+        if named(value, row["relation"]):
+            return f"{quoted(value)} is a name, not an id in {NODES_FILE}"
+        return f"{quoted(value)} is not an id in {NODES_FILE}"
+
+    def expected(row) -> str:
+        value = row[column]
+        ids = named(value, row["relation"])
+        if ids:
+            means = " or ".join(f"{i!r} ({_label(keys.frame, i)})" for i in ids)
+            return f"the id of a node in {NODES_FILE}, not its name (did you mean {means}?)"
+        close = keys.close.close(value)
+        return "the id of a node in " + NODES_FILE + (
+            f" (did you mean {', '.join(map(repr, close))}?)" if close else "")
+
+    check.add(unknown, column, "unknown-node", found, expected)
+
+
+def _label(nodes: pd.DataFrame, node_id: str) -> str:
+    name, name_zh = str(nodes.at[node_id, "name"]), str(nodes.at[node_id, "name_zh"])
+    return f"{name}, {name_zh}" if name_zh and name_zh != name else name
+
+
+# (relation, source kind, target kind) -> whether the relation may join them, as one lookup table.
+def _allowed_table() -> np.ndarray:
+    table = np.zeros((len(RELATIONS), len(KINDS), len(KINDS)), dtype=bool)
+    for r, (name, spec) in enumerate(RELATIONS.items()):
+        for s, source in enumerate(KINDS):
+            for t, target in enumerate(KINDS):
+                fits = source in spec.sources and target in spec.targets
+                if name == "part_of":  # part_of stays within one hierarchy: segment → segment, region → region
+                    fits = fits and source == target
+                table[r, s, t] = fits
+    return table
+
+
+ALLOWED = _allowed_table()
+
+
+def _check_kinds(check: Checker, frame: pd.DataFrame, typed: np.ndarray, kind: dict[str, np.ndarray]) -> None:
+    if not typed.any():
+        return
+    relation = codes(frame["relation"], tuple(RELATIONS))
+    rows = np.flatnonzero(typed)
+    ok = ALLOWED[relation[rows], kind["source"][rows], kind["target"][rows]]
+    bad_rows = rows[~ok]
+    if not len(bad_rows):
+        return
+    bad = frame.iloc[bad_rows].assign(_sk=[KINDS[k] for k in kind["source"][bad_rows]],
+                                      _tk=[KINDS[k] for k in kind["target"][bad_rows]])
+    check.add(bad, "relation", "wrong-kinds",
+              lambda r: f"{r['relation']} from {r['_sk']} {quoted(r['source'])} to {r['_tk']} {quoted(r['target'])}",
+              lambda r: _allowed(r["relation"]))
+
+
+def _allowed(relation: str) -> str:
+    spec = RELATIONS[relation]
+    if relation == "part_of":
+        return "part_of from segment to segment or from region to region"
+    return f"{relation} from {' or '.join(spec.sources)} to {' or '.join(spec.targets)}"

@@ -1,0 +1,290 @@
+"""The table engine the analysis runs on: DuckDB embedded (default) or Spark, through Ibis; the chain's tables on it.
+
+The analysis is written once as Ibis expressions over the chain's tables (`tables(chain)`) and run
+with `fetch(expr)` on the engine in use: `duckdb` (in-process, no server) unless `use("spark")`,
+the `--engine` option or the VVALLEY_ENGINE variable says otherwise. Ibis, DuckDB and Spark are
+imported on first use, so commands that do not analyse (and `vvalley --help`) stay fast.
+
+Spark: a local session (`local[*]`) unless SPARK_REMOTE names a Spark Connect server
+(`sc://host:15002`), or a session already exists (spark-submit, a notebook, the tests' fixture).
+
+Engines count, Python divides: queries return ids and integer counts, sorted here, so both
+engines give the same bytes downstream.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import weakref
+from contextlib import contextmanager
+
+ENGINES = ("duckdb", "spark")
+ENV = "VVALLEY_ENGINE"
+DEFAULT = "duckdb"
+
+INSTALL_HINT = {
+    "duckdb": 'pip install "ibis-framework[duckdb]"   (or: pip install vvalley)',
+    "spark": 'pip install "vvalley[spark]"   (PySpark and Ibis\'s pyspark backend; needs Java 17+)',
+}
+
+
+class EngineUnavailable(RuntimeError):
+    """The engine asked for cannot run here (not installed, no Java …); the message says how to fix it."""
+
+
+_lock = threading.RLock()
+_chosen: list[str] = []          # stack of engines set by use(); empty = the environment's or the default
+_backends: dict[str, object] = {}
+_tables: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_ran: dict[str, int] = {}        # engine -> queries run in this process (what last_runs() reports)
+
+
+def check(name: str) -> str:
+    """`name` if it is a known engine, else ValueError listing them."""
+    name = (name or "").strip().lower()
+    if name not in ENGINES:
+        raise ValueError(f"unknown engine {name!r}; expected one of: {', '.join(ENGINES)}")
+    return name
+
+
+def current() -> str:
+    """The engine in use: the innermost `use()`, else VVALLEY_ENGINE, else duckdb."""
+    if _chosen:
+        return _chosen[-1]
+    return check(os.environ.get(ENV) or DEFAULT)
+
+
+def set_engine(name: str | None) -> None:
+    """Make `name` the engine for the rest of the process (None: back to VVALLEY_ENGINE / duckdb)."""
+    with _lock:
+        _chosen.clear()
+        if name is not None:
+            _chosen.append(check(name))
+
+
+@contextmanager
+def use(name: str):
+    """Run the analysis inside the block on engine `name`."""
+    with _lock:
+        _chosen.append(check(name))
+    try:
+        yield
+    finally:
+        with _lock:
+            _chosen.pop()
+
+
+def java_found() -> bool:
+    """Whether a Java runtime for a local Spark is on JAVA_HOME or PATH."""
+    import shutil
+
+    home = os.environ.get("JAVA_HOME")
+    if home and os.path.isfile(os.path.join(home, "bin", "java")):
+        return True
+    return shutil.which("java") is not None
+
+
+def spark_problem() -> str | None:
+    """Why the spark engine cannot run here (without starting it), or None."""
+    import importlib.util
+
+    for module in ("pyspark", "ibis"):
+        if importlib.util.find_spec(module) is None:
+            return f"the spark engine needs {module}, which is not installed; {INSTALL_HINT['spark']}"
+    if not os.environ.get("SPARK_REMOTE") and not java_found():
+        return ("the spark engine runs a local Spark, which needs Java 17+ (none on JAVA_HOME or PATH); "
+                "install one (e.g. apt-get install openjdk-17-jre-headless) or set SPARK_REMOTE=sc://host:15002 "
+                "to use a Spark Connect server")
+    return None
+
+
+# ---- backends --------------------------------------------------------------------------
+
+def backend(name: str | None = None):
+    """The Ibis backend of an engine, connected on first use and kept for the process."""
+    name = check(name or current())
+    with _lock:
+        if name not in _backends:
+            _backends[name] = _connect_duckdb() if name == "duckdb" else _connect_spark()
+        return _backends[name]
+
+
+def _connect_duckdb():
+    try:
+        import ibis
+        import ibis.backends.duckdb  # noqa: F401
+    except ImportError as err:
+        raise EngineUnavailable(f"the duckdb engine needs Ibis with DuckDB ({err}); {INSTALL_HINT['duckdb']}") from err
+    con = ibis.duckdb.connect()
+    con.raw_sql("SET enable_progress_bar = false")  # DuckDB draws one on long queries; output is ours
+    return con
+
+
+def _quiet_pyspark() -> None:
+    """PySpark 4 warns on every pandas conversion that it does not support pandas 3 yet; the
+    conversions vvalley makes (strings, integers) are tested, so the warning is noise here."""
+    import warnings
+
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
+
+
+def spark_session():
+    """The active SparkSession, a Spark Connect one when SPARK_REMOTE is set, else a new local one."""
+    _quiet_pyspark()
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as err:
+        raise EngineUnavailable(f"the spark engine needs PySpark ({err}); {INSTALL_HINT['spark']}") from err
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    remote = os.environ.get("SPARK_REMOTE")
+    try:
+        if remote:
+            return SparkSession.builder.remote(remote).appName("vvalley").getOrCreate()
+        return local_session()
+    except Exception as err:  # noqa: BLE001 - no Java, a bad SPARK_REMOTE …: say it plainly
+        where = f"Spark Connect at {remote}" if remote else "a local Spark (needs Java 17+ on PATH or JAVA_HOME)"
+        raise EngineUnavailable(f"could not start {where}: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}") from err
+
+
+def local_session(cores: str = "*"):
+    """A SparkSession tuned for small jobs (few shuffle partitions, no UI, no progress bars): local
+    with `cores`, or on VVALLEY_SPARK_MASTER (spark://host:7077, yarn …) when set, or on the master
+    spark-submit gave when it launched this process."""
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName("vvalley")
+    master = os.environ.get("VVALLEY_SPARK_MASTER")
+    if master:
+        builder = builder.master(master)
+    elif not os.environ.get("PYSPARK_GATEWAY_PORT"):  # not under spark-submit, which sets the master
+        builder = builder.master(f"local[{cores}]")
+    return (builder
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.driver.memory", os.environ.get("VVALLEY_SPARK_MEMORY", "2g"))
+            .getOrCreate())
+
+
+def _connect_spark():
+    session = spark_session()
+    try:
+        import ibis
+        import ibis.backends.pyspark  # noqa: F401
+    except ImportError as err:
+        raise EngineUnavailable(f"the spark engine needs Ibis's pyspark backend ({err}); {INSTALL_HINT['spark']}") from err
+    try:
+        session.sparkContext.setLogLevel("ERROR")
+    except Exception:  # noqa: BLE001 - Spark Connect sessions have no SparkContext here
+        pass
+    return ibis.pyspark.connect(session)
+
+
+# ---- tables ------------------------------------------------------------------------------
+
+def memtable(columns: dict[str, list], types: dict[str, str] | None = None):
+    """A small table (a few columns of Python values) as an Ibis table; strings by default."""
+    import ibis
+    import pyarrow as pa
+
+    types = types or {}
+    arrays = {name: pa.array(list(values), type=_arrow_type(types.get(name, "string")))
+              for name, values in columns.items()}
+    return ibis.memtable(pa.table(arrays))
+
+
+def _arrow_type(name: str):
+    import pyarrow as pa
+
+    return {"string": pa.string(), "bool": pa.bool_(), "int64": pa.int64()}[name]
+
+
+class ChainTables:
+    """The chain's tables as Ibis tables: `nodes` (id, kind) and one (source, target) table per relation."""
+
+    def __init__(self, chain):
+        self._chain = weakref.ref(chain)
+        self._relations: dict[str, object] = {}
+        self._nodes = None
+
+    @property
+    def nodes(self):
+        if self._nodes is None:
+            import ibis
+            import pyarrow as pa
+
+            chain = self._chain()
+            self._nodes = ibis.memtable(pa.table({
+                "id": _strings(chain.nodes.index), "kind": _strings(chain.nodes["kind"])}))
+        return self._nodes
+
+    def relation(self, name: str):
+        """The (source, target) pairs of one relation (duplicates kept, as in the data)."""
+        if name not in self._relations:
+            import ibis
+            import pyarrow as pa
+
+            edges = self._chain().relation(name)
+            self._relations[name] = ibis.memtable(pa.table({
+                "source": _strings(edges["source"]), "target": _strings(edges["target"])}))
+        return self._relations[name]
+
+
+def _strings(values):
+    import pyarrow as pa
+
+    array = pa.array(values.array if hasattr(values, "array") else values)
+    if pa.types.is_dictionary(array.type):
+        array = array.dictionary_decode()
+    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+        return array  # as pandas holds it: no copy
+    return array.cast(pa.string())
+
+
+def tables(chain) -> ChainTables:
+    """The chain's tables on the engines (built once per chain object, handed over as Arrow)."""
+    with _lock:
+        found = _tables.get(chain)
+        if found is None:
+            found = _tables[chain] = ChainTables(chain)
+        return found
+
+
+def isin(column, values):
+    """`column.isin(values)` that also holds for no values (SQL has no empty IN list)."""
+    import ibis
+
+    values = sorted(set(map(str, values)))
+    return column.isin(values) if values else ibis.literal(False)
+
+
+def fetch(expr, order: list[str] | None = None):
+    """Run an Ibis expression on the engine in use; a pandas frame, sorted by `order` (default: every column)."""
+    import pandas as pd
+
+    name = current()
+    result = backend(name).to_pyarrow(expr)
+    with _lock:
+        _ran[name] = _ran.get(name, 0) + 1
+    frame = result.to_pandas()
+    if not isinstance(frame, pd.DataFrame):  # pragma: no cover - a scalar expression
+        return frame
+    keys = list(frame.columns) if order is None else order
+    if keys and len(frame):
+        frame = frame.sort_values(keys, kind="stable")
+    return frame.reset_index(drop=True)
+
+
+def queries_run() -> dict[str, int]:
+    """How many queries each engine has run in this process (for tests and benchmarks)."""
+    with _lock:
+        return dict(_ran)
+
+
+__all__ = ["ENGINES", "EngineUnavailable", "backend", "check", "current", "fetch", "isin", "memtable",
+           "queries_run", "set_engine", "spark_problem", "spark_session", "tables", "use"]
