@@ -197,7 +197,9 @@ def test_a_failure_in_the_middle_of_apply_leaves_data_exactly_as_before(data, mo
     monkeypatch.setattr(apply_module, "_replace", fail_second)
     result = run("import", XLSX, "--data", data, "--apply")
     assert calls == ["chain_nodes.csv", "chain_edges.csv"]
-    assert result.exit_code != 0 and isinstance(result.exception, OSError)
+    assert result.exit_code == 2
+    assert result.stderr == (f"error: 写入 {data} 时出错（disk full (forced by the test)）；已恢复原文件，"
+                             f"{data} 未改动\n")
     assert snapshot(data) == before  # byte-identical, and no backup left behind
     load_chain(data)
 
