@@ -168,6 +168,24 @@ def test_apply_of_a_reviewed_workbook_takes_only_the_rows_marked_yes(data, tmp_p
     assert snapshot(data) == before
 
 
+def test_a_segment_or_region_typed_by_name_in_the_review_is_resolved(data, tmp_path):
+    review = tmp_path / "review.xlsx"
+    assert run("import", XLSX, "--data", data, "--review", review).exit_code == 0
+    book = openpyxl.load_workbook(review)
+    ws = book["关系"]
+    firm = ws["C2"].value
+    ws["D2"] = "工业相机/机器视觉相机"
+    located = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 5).value == "located_in")
+    ws.cell(located, 4).value = "滨江"
+    book.save(review)
+    assert run("import", XLSX, "--data", data, "--apply", review).exit_code == 0
+    chain = load_chain(data)
+    ops = chain.edges[chain.edges["source"] == firm]
+    assert "seg.devices.mv_cameras" in set(ops["target"])
+    where = chain.edges[chain.edges["source"] == ws.cell(located, 3).value]
+    assert "reg.cn.zj.hangzhou.binjiang" in set(where[where["relation"] == "located_in"]["target"])
+
+
 def test_a_review_edit_that_breaks_the_data_changes_nothing(data, tmp_path):
     review = tmp_path / "review.xlsx"
     assert run("import", XLSX, "--data", data, "--review", review).exit_code == 0
