@@ -74,6 +74,8 @@ class NoRegion(LookupProblem):
 
 def data_hashes(data_dir: Path | str) -> dict[str, str]:
     """sha256 of each data file, as the manifest names the data a generation was built from."""
+    if Path(data_dir).is_file():  # a .duckdb file written by `vvalley ingest`
+        return {Path(data_dir).name: hashlib.sha256(Path(data_dir).read_bytes()).hexdigest()}
     return {name: hashlib.sha256((Path(data_dir) / name).read_bytes()).hexdigest() for name in (NODES_FILE, EDGES_FILE)}
 
 
