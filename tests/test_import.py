@@ -168,6 +168,24 @@ def test_apply_of_a_reviewed_workbook_takes_only_the_rows_marked_yes(data, tmp_p
     assert snapshot(data) == before
 
 
+def test_a_segment_or_region_typed_by_name_in_the_review_is_resolved(data, tmp_path):
+    review = tmp_path / "review.xlsx"
+    assert run("import", XLSX, "--data", data, "--review", review).exit_code == 0
+    book = openpyxl.load_workbook(review)
+    ws = book["关系"]
+    firm = ws["C2"].value
+    ws["D2"] = "工业相机/机器视觉相机"
+    located = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 5).value == "located_in")
+    ws.cell(located, 4).value = "滨江"
+    book.save(review)
+    assert run("import", XLSX, "--data", data, "--apply", review).exit_code == 0
+    chain = load_chain(data)
+    ops = chain.edges[chain.edges["source"] == firm]
+    assert "seg.devices.mv_cameras" in set(ops["target"])
+    where = chain.edges[chain.edges["source"] == ws.cell(located, 3).value]
+    assert "reg.cn.zj.hangzhou.binjiang" in set(where[where["relation"] == "located_in"]["target"])
+
+
 def test_a_review_edit_that_breaks_the_data_changes_nothing(data, tmp_path):
     review = tmp_path / "review.xlsx"
     assert run("import", XLSX, "--data", data, "--review", review).exit_code == 0
@@ -197,7 +215,9 @@ def test_a_failure_in_the_middle_of_apply_leaves_data_exactly_as_before(data, mo
     monkeypatch.setattr(apply_module, "_replace", fail_second)
     result = run("import", XLSX, "--data", data, "--apply")
     assert calls == ["chain_nodes.csv", "chain_edges.csv"]
-    assert result.exit_code != 0 and isinstance(result.exception, OSError)
+    assert result.exit_code == 2
+    assert result.stderr == (f"error: 写入 {data} 时出错（disk full (forced by the test)）；已恢复原文件，"
+                             f"{data} 未改动\n")
     assert snapshot(data) == before  # byte-identical, and no backup left behind
     load_chain(data)
 
@@ -265,3 +285,21 @@ def test_add_firm_refuses_unknown_names_and_firms_already_there(data):
     assert result.stderr.strip() == ("error: 杭州海康威视数字技术股份有限公司 已在数据中：ent.hikvision"
                                      "（Hikvision (杭州海康威视数字技术股份有限公司)）；未添加")
     assert snapshot(data) == before
+
+
+@pytest.mark.parametrize("folder, encoding, newline", [("gbk-valid", "gb18030", b"\n"),
+                                                        ("excel-crlf-bom", "utf-8-sig", b"\r\n")])
+def test_appended_rows_keep_the_files_encoding_line_ends_and_old_bytes(tmp_path, folder, encoding, newline):
+    data = tmp_path / folder
+    shutil.copytree(ROOT / "tests" / "fixtures" / "invalid" / folder, data)
+    old = {name: (data / name).read_bytes() for name in ("chain_nodes.csv", "chain_edges.csv")}
+    result = run("add", "firm", "杭州示例追加测试有限公司", "--segment", "seg.chips.cis", "--region", "萧山",
+                 "--evidence", "https://example.com/b", "--data", data)
+    assert result.exit_code == 0, result.output
+    for name, before in old.items():
+        after = (data / name).read_bytes()
+        assert after.startswith(before) and after.endswith(newline)
+        added = after[len(before):].decode(encoding)
+        assert "杭州示例追加测试有限公司" in added or "https://example.com/b" in added
+    assert "ent.imp." in (data / "chain_nodes.csv").read_bytes()[len(old["chain_nodes.csv"]):].decode(encoding)
+    load_chain(data)

@@ -62,6 +62,10 @@ def import_(
         fail(err.text(lang.value))
     except ApplyError as err:
         _apply_failed(err, data, lang)
+    except OSError as err:
+        if reviewed is None:
+            raise
+        _write_failed(err, data, lang)
     if fmt is Format.json:
         from vvalley.publish.files import dumps_json
 
@@ -80,6 +84,8 @@ def import_(
             done = run_apply(data, nodes, edges)
         except ApplyError as err:
             _apply_failed(err, data, lang)
+        except OSError as err:
+            _write_failed(err, data, lang)
         _print_applied(done, data, lang)
         return
     from vvalley.importer.review import workbook_bytes
@@ -154,6 +160,11 @@ def _apply_failed(err, data: Path, lang: Lang):
     raise typer.Exit(EXIT_PROBLEMS)
 
 
+def _write_failed(err: OSError, data: Path, lang: Lang):
+    fail(_t(lang, f"写入 {data} 时出错（{err}）；已恢复原文件，{data} 未改动",
+            f"writing to {data} failed ({err}); the files were restored, {data} is unchanged"))
+
+
 add_app = typer.Typer(help="Add one thing to the data by hand (names resolved to ids, rows validated).",
                       no_args_is_help=True)
 app.add_typer(add_app, name="add")
@@ -188,6 +199,8 @@ def add_firm(
         done = run_apply(data, [node], edges)
     except ApplyError as err:
         _apply_failed(err, data, lang)
+    except OSError as err:
+        _write_failed(err, data, lang)
     places = ", ".join(chain.label(e["target"]) for e in edges)
     echo(_t(lang, f"已添加 {node['id']}（{name}）：{places}；{data} 校验通过；备份在 {done.backup}",
             f"added {node['id']} ({name}): {places}; {data} validates; backup in {done.backup}"))

@@ -109,6 +109,7 @@ def apply(data_dir: Path, nodes: list[dict], edges: list[dict]) -> Applied:
     paths = {NODES_FILE: data_dir / NODES_FILE, EDGES_FILE: data_dir / EDGES_FILE}
     before = {name: path.read_bytes() for name, path in paths.items()}
     chain = _load(data_dir)
+    edges = _resolve_names(chain, nodes, edges)
     have_nodes = set(map(str, chain.nodes.index))
     have_edges = set(zip(chain.edges["source"].astype(str), chain.edges["target"].astype(str),
                          chain.edges["relation"].astype(str)))
@@ -146,6 +147,29 @@ def apply(data_dir: Path, nodes: list[dict], edges: list[dict]) -> Applied:
             raise ApplyError(err.problems)
         raise
     return Applied(len(new_nodes), len(new_edges), already, backup)
+
+
+TARGET_KINDS = {"operates_in": ("segment",), "located_in": ("region",)}
+
+
+def _resolve_names(chain, nodes: list[dict], edges: list[dict]) -> list[dict]:
+    """Edge ends an analyst typed as names in the review (工业相机, 萧山) turned into ids; what names no node
+    (or several) is left as typed, for the loader to report with its suggestions."""
+    from vvalley.chain.model import LookupProblem
+
+    known = set(map(str, chain.nodes.index)) | {n["id"] for n in nodes}
+    out = []
+    for edge in edges:
+        edge = dict(edge)
+        for end, kinds in (("source", None), ("target", TARGET_KINDS.get(edge.get("relation", "")))):
+            value = edge.get(end, "")
+            if value and value not in known:
+                try:
+                    edge[end] = chain.resolve(value, kinds=kinds)
+                except LookupProblem:
+                    pass
+        out.append(edge)
+    return out
 
 
 def _load(data_dir: Path):

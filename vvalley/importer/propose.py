@@ -35,6 +35,7 @@ class RowResult:
     ambiguous: bool = False
     region: str | None = None
     region_phrase: str = ""
+    region_field: str = "注册地址"  # the column the placing name was read from
     since: int | None = None
     skip: str | None = None  # Chinese reason
     skip_en: str | None = None
@@ -144,6 +145,8 @@ def _one(number, values, source, chain, classifier, regions, index, existing, ta
     result.ambiguous = result.classification.ambiguous
     address = "".join(values.get(f, "") for f in ("province", "city", "district")) + values.get("address", "")
     result.region, result.region_phrase = regions.match(address)
+    if result.region_phrase and result.region_phrase not in unicodedata.normalize("NFKC", values.get("address", "")):
+        result.region_field = "所属省份/城市/区县"
     result.since = founding_year(values.get("founded", ""))
     phrases = _phrase_text(result)
     result.evidence = where + (f"; {phrases}" if phrases else "")
@@ -181,7 +184,7 @@ def _edges(node_id, result: RowResult, segments, region, where) -> list[dict]:
                       "evidence": f"{where}; {'/'.join(fields)} matched {words}", "confidence": CONFIDENCE})
     if region:
         edges.append({"source": node_id, "target": region, "relation": "located_in",
-                      "evidence": f"{where}; 注册地址 matched '{result.region_phrase}'", "confidence": CONFIDENCE})
+                      "evidence": f"{where}; {result.region_field} matched '{result.region_phrase}'", "confidence": CONFIDENCE})
     return edges
 
 
