@@ -303,3 +303,28 @@ def test_appended_rows_keep_the_files_encoding_line_ends_and_old_bytes(tmp_path,
         assert "杭州示例追加测试有限公司" in added or "https://example.com/b" in added
     assert "ent.imp." in (data / "chain_nodes.csv").read_bytes()[len(old["chain_nodes.csv"]):].decode(encoding)
     load_chain(data)
+
+
+def test_a_progress_bar_on_a_terminal_and_none_otherwise(data, tmp_path, monkeypatch):
+    import importlib.util
+    import io
+
+    from rich.console import Console
+
+    import vvalley.cli.importer as cli_importer
+
+    spec = importlib.util.spec_from_file_location("make_import_fixture", FIXTURE / "make_import_fixture.py")
+    fx = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fx)
+    rows, _truth = fx.rows(chain_firms=1000, seed=3)
+    path = tmp_path / "big.csv"
+    fx.write_csv(rows, path, encoding="utf-8")
+    result = run("import", path, "--data", data, "--review", tmp_path / "r1.xlsx")
+    assert result.exit_code == 0 and result.stderr == ""  # not a terminal: no bar
+    screen = io.StringIO()
+    real = cli_importer.console
+    monkeypatch.setattr(cli_importer, "console", lambda stderr=False: Console(file=screen, force_terminal=True,
+                                                                              width=100) if stderr else real())
+    result = run("import", path, "--data", data, "--review", tmp_path / "r2.xlsx")
+    assert result.exit_code == 0
+    assert "导入 big.csv" in screen.getvalue() and "100%" in screen.getvalue()
