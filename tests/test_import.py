@@ -248,6 +248,13 @@ def test_bad_input_gets_a_clear_message_and_no_traceback(data, args, code, messa
     assert snapshot(data) == before
 
 
+def test_import_and_add_need_the_csv_folder_not_a_file():
+    for args in (["import", XLSX], ["add", "firm", "示例", "--segment", "工业相机"]):
+        result = run(*args, "--data", XLSX)
+        assert result.exit_code == 2
+        assert result.stderr.startswith(f"error: --data {XLSX} 是文件；导入和添加要写入数据文件夹"), result.stderr
+
+
 def test_column_overrides_read_a_list_with_unusual_headers(data, tmp_path):
     path = tmp_path / "tenants.csv"
     path.write_text("园区入驻名单\n单位,业务,地点\n杭州示例测试视觉有限公司,工业相机研发、制造；机器视觉相机研发,"
