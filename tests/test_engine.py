@@ -38,9 +38,14 @@ def test_default_env_and_use(monkeypatch):
         with engine.use("spark"):
             assert engine.current() == "spark"
         assert engine.current() == "duckdb"
-    monkeypatch.setenv("VVALLEY_ENGINE", "oracle")
     with pytest.raises(ValueError, match="unknown engine 'oracle'; expected one of: duckdb, spark"):
+        engine.use("oracle").__enter__()
+    monkeypatch.setenv("VVALLEY_ENGINE", "oracle")
+    with pytest.raises(engine.EngineUnavailable, match="VVALLEY_ENGINE='oracle' is not an engine"):
         engine.current()
+    # A command without --engine (map, report …) says so too, as a message.
+    result = runner.invoke(app, ["gaps", "--data", str(DATA)], env={"VVALLEY_ENGINE": "oracle"})
+    assert result.exit_code == 2 and "oracle" in result.output
 
 
 def test_queries_run_on_the_chosen_engine_and_come_back_sorted():

@@ -93,8 +93,7 @@ def test_a_build_failing_mid_write_leaves_the_previous_set(tmp_path, monkeypatch
     monkeypatch.setattr(generation, "_write_one", disk_full)
     result = CliRunner().invoke(app, ["build", "--data", str(b), "--out", str(out)])
     assert result.exit_code == 2
-    assert result.output.splitlines()[-1] == (
-        f"error: {out} cannot be written: no space left on its disk; free some space and run again")
+    assert result.output.splitlines()[-1] == f"错误：{out} 无法写入：磁盘已满；请腾出空间后再运行"
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert leftovers(out) == []
 
@@ -264,3 +263,23 @@ def test_a_kill_during_file_renames_is_rolled_forward_by_the_next_run(tmp_path):
         _in_child(killed)
         generation.recover(out)  # what the next run does first
         assert verify(out) == [] and generation_of(out) == new and leftovers(out) == [], passes
+
+
+def test_a_file_locked_by_another_program_stops_the_file_renames_before_any(tmp_path, monkeypatch):
+    # Windows: Excel holds gaps.csv open, so it cannot be replaced; nothing is replaced then.
+    monkeypatch.setattr(generation, "_can_exchange", lambda out_dir: False)
+    a, b = two_datasets(tmp_path)
+    out = tmp_path / "out"
+    build(a, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def locked(path, mode="r", *args, **kwargs):
+        if Path(path) == out / "gaps.csv" and "a" in mode:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(generation, "open", locked, raising=False)
+    with pytest.raises(generation.OutputError) as err:
+        build(b, out)
+    assert err.value.sentence("zh") == f"{out / 'gaps.csv'} 正被其他程序（如 Excel）打开或为只读；请关闭它或改为可写后再运行"
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before and leftovers(out) == []

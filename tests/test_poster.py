@@ -150,3 +150,20 @@ def test_titles_come_from_the_chain_meta_not_from_vision(tmp_path):
     assert "新能源汽车产业链" in heading and "EV industry chain" in heading
     assert "视觉" not in heading and "ision" not in heading
     assert "新能源汽车产业链" in render_poster(chain, report, meta=meta, generated="2026-12-03")
+
+
+def test_control_characters_in_names_do_not_break_the_svg(tmp_path):
+    import shutil
+
+    for name in ("chain_nodes.csv", "chain_edges.csv"):
+        shutil.copy(FIXTURES / "valid" / name, tmp_path / name)
+    nodes = (tmp_path / "chain_nodes.csv").read_text(encoding="utf-8")
+    (tmp_path / "chain_nodes.csv").write_text(nodes.replace("CamCo", "Cam\x01Co\x1b[31m"), encoding="utf-8")
+    try:
+        chain = load_chain(tmp_path)
+    except DataError:
+        pytest.skip("the loader refuses control characters in names")
+    svg = render_poster(chain, analyse(chain, XIAOSHAN), generated="2026-12-03")
+    ET.fromstring(svg)  # well-formed XML 1.0
+    assert "\x01" not in svg and "\x1b" not in svg
+    convert(svg, "pdf")

@@ -149,3 +149,22 @@ def test_cli_errors_are_messages():
     assert result.exit_code == 2 and "is not a district" in result.output and "Traceback" not in result.output
     result = run("--segment", "nothing like it")
     assert result.exit_code == 2 and "no segment called" in result.output
+
+
+def test_a_municipality_is_a_city_and_its_districts_are_districts(tmp_path):
+    """A district right below a province-level city (上海市 → 浦东新区) is a district, and the
+    municipality is its city too (synthetic rows added to the fixture)."""
+    nodes = (FIXTURE / "chain_nodes.csv").read_text(encoding="utf-8")
+    edges = (FIXTURE / "chain_edges.csv").read_text(encoding="utf-8")
+    nodes += ("reg.cn.m,region,Metro,京市,,,,,,\nreg.cn.m.c,region,Central District,中区,,,,,,\n"
+              "ent.f7,enterprise,Firm Seven,七号企业,,,,,synthetic,U\n")
+    edges += ("reg.cn.m,reg.cn,part_of,,,,,\nreg.cn.m.c,reg.cn.m,part_of,,,,,\n"
+              "ent.f7,reg.cn.m.c,located_in,,,synthetic,U,\nent.f7,seg.up.s2,operates_in,,,synthetic,U,\n")
+    (tmp_path / "chain_nodes.csv").write_text(nodes, encoding="utf-8")
+    (tmp_path / "chain_edges.csv").write_text(edges, encoding="utf-8")
+    chain = load_chain(tmp_path)
+    assert region_levels(chain)["reg.cn.m.c"] == "district" and region_levels(chain)["reg.cn.m"] == "province"
+    assert by_region(rank(chain, "district"))["reg.cn.m.c"]["firms"] == 1
+    cities = by_region(rank(chain, "city"))
+    assert set(cities) == {"reg.cn.a.x", "reg.cn.a.y", "reg.cn.m"} and cities["reg.cn.m"]["firms"] == 1
+    assert "reg.cn.m" in by_region(rank(chain, "province"))

@@ -48,8 +48,12 @@ def no_region(tmp_path):
 def test_no_region_in_the_data_is_said_by_build(no_region, tmp_path):
     result = run("build", "--data", no_region, "--out", tmp_path / "out")
     assert result.exit_code == 2
-    assert last_line(result) == (
-        f"error: the data in {no_region} has no region (no node of kind 'region' in chain_nodes.csv); "
+    assert last_line(result) == (f"错误：{no_region} 的数据里没有地区（chain_nodes.csv 中没有 kind 为 region 的节点）；"
+                                 "请加上地区及其企业的 located_in 关系后再运行")
+    from vvalley.build import NoRegion
+
+    assert str(NoRegion(no_region)) == (
+        f"the data in {no_region} has no region (no node of kind 'region' in chain_nodes.csv); "
         "add the region and located_in edges for its enterprises, then run again")
     assert not (tmp_path / "out").exists()
 
@@ -57,16 +61,15 @@ def test_no_region_in_the_data_is_said_by_build(no_region, tmp_path):
 def test_no_region_in_the_data_is_said_by_gaps(no_region):
     result = run("gaps", "--data", no_region)
     assert result.exit_code == 2
-    assert last_line(result) == (
-        "error: the data has no region (no node of kind 'region' in chain_nodes.csv); "
-        "add the region and located_in edges for its enterprises, then run again")
+    assert last_line(result) == ("错误：数据里没有地区（chain_nodes.csv 中没有 kind 为 region 的节点）；"
+                                 "请加上地区及其企业的 located_in 关系后再运行")
 
 
 def test_a_missing_parent_folder(tmp_path):
     out = tmp_path / "nope" / "out"
     result = run("build", "--data", VALID, "--out", out)
     assert result.exit_code == 2
-    assert last_line(result) == f"error: {tmp_path / 'nope'} does not exist; create it first, or choose another --out"
+    assert last_line(result) == f"错误：{tmp_path / 'nope'} 不存在；请先创建它，或用 --out 另选位置"
 
 
 def test_a_missing_output_folder_is_made_when_its_parent_exists(tmp_path):
@@ -95,8 +98,8 @@ def test_a_folder_where_map_html_should_be_leaves_the_old_set(tmp_path):
     before = sorted(p.name for p in out.iterdir())
     result = run("build", "--data", VALID, "--out", out)
     assert result.exit_code == 2
-    assert last_line(result) == (f"error: {out / 'map.html'} is in the way: it is a folder or a link where vvalley "
-                                 "writes a file; move it away or choose another --out")
+    assert last_line(result) == (f"错误：{out / 'map.html'} 挡住了输出：这里是文件夹或链接，而 vvalley 要写一个文件；"
+                                 "请把它移走，或用 --out 另选位置")
     assert sorted(p.name for p in out.iterdir()) == before
     assert not [p for p in tmp_path.iterdir() if ".staging-" in p.name]
 
@@ -120,8 +123,7 @@ def test_an_unwritable_output_folder(tmp_path, monkeypatch):
     _deny(monkeypatch, lambda p: ".staging-" in p.name)
     result = run("build", "--data", VALID, "--out", out)
     assert result.exit_code == 2
-    assert last_line(result) == (f"error: {out} cannot be written: permission denied; choose a folder you can "
-                                 "write to with --out, or fix its permissions")
+    assert last_line(result) == f"错误：{out} 无法写入：没有权限；请用 --out 选择一个可写的文件夹，或修改它的权限"
 
 
 def test_an_unwritable_parent_stages_inside_the_folder(tmp_path, monkeypatch):
@@ -138,8 +140,7 @@ def test_an_unwritable_parent_of_a_new_folder(tmp_path, monkeypatch):
     _deny(monkeypatch, lambda p: p.parent == tmp_path)
     result = run("build", "--data", VALID, "--out", out)
     assert result.exit_code == 2
-    assert last_line(result) == (f"error: {tmp_path} cannot be written: permission denied; choose a folder you "
-                                 "can write to with --out, or fix its permissions")
+    assert last_line(result) == f"错误：{tmp_path} 无法写入：没有权限；请用 --out 选择一个可写的文件夹，或修改它的权限"
 
 
 def test_a_full_disk_when_exporting(tmp_path, monkeypatch):
@@ -160,7 +161,7 @@ def test_a_full_disk_when_exporting(tmp_path, monkeypatch):
     target = tmp_path / "chain.graphml"
     result = run("export", "--data", VALID, "--out", target)
     assert result.exit_code == 2
-    assert last_line(result) == f"error: {target} cannot be written: no space left on its disk; free some space and run again"
+    assert last_line(result) == f"错误：{target} 无法写入：磁盘已满；请腾出空间后再运行"
     assert list(tmp_path.iterdir()) == []  # no temp file left
 
 
@@ -170,15 +171,15 @@ def test_a_full_disk_for_real(tmp_path):
         pytest.skip("no /dev/full on this system")  # Linux, where CI runs, has it
     result = run("map", "--data", VALID, "--out", "/dev/full")
     assert result.exit_code == 2
-    assert last_line(result) == ("error: /dev/full is not a regular file (a device, a pipe or a folder); give a file "
-                                 "path, e.g. output/chain.graphml, and open that file")
+    assert last_line(result) == ("错误：/dev/full 不是普通文件（是设备、管道或文件夹）；请给出一个文件路径，"
+                                 "例如 output/chain.graphml，再打开该文件")
 
 
 def test_export_to_dev_stdout():
     done = cli("export", "--data", VALID, "--out", "/dev/stdout")
     assert done.returncode == 2
-    assert done.stderr.strip() == ("error: /dev/stdout is not a regular file (a device, a pipe or a folder); give a "
-                                   "file path, e.g. output/chain.graphml, and open that file")
+    assert done.stderr.strip() == ("错误：/dev/stdout 不是普通文件（是设备、管道或文件夹）；请给出一个文件路径，"
+                                   "例如 output/chain.graphml，再打开该文件")
     assert Path("/dev/stdout").is_symlink() or not Path("/dev/stdout").is_file()  # left as it was
 
 
@@ -202,9 +203,9 @@ def test_an_unreadable_nodes_file(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("option, reason", [
-    ("--region", "give a region id or name, e.g. --region 萧山区, or leave the option out for the default region"),
-    ("--out", "give a folder or file, e.g. --out output, or leave the option out for the default"),
-    ("--data", "give the folder with chain_nodes.csv and chain_edges.csv, e.g. --data data"),
+    ("--region", "请给出地区的 id 或名称，例如 --region 萧山区；不写这个选项则用默认地区"),
+    ("--out", "请给出文件夹或文件，例如 --out output；不写这个选项则用默认位置"),
+    ("--data", "请给出放 chain_nodes.csv 和 chain_edges.csv 的文件夹，例如 --data data"),
 ])
 @pytest.mark.parametrize("command", [["build"], ["gaps"], ["report"], ["map"], ["export"]])
 def test_an_empty_option_is_refused_with_the_reason(command, option, reason, tmp_path):
@@ -212,13 +213,13 @@ def test_an_empty_option_is_refused_with_the_reason(command, option, reason, tmp
         return  # gaps prints, it has no --out
     result = run(*command, option, "", *([] if option == "--data" else ["--data", VALID]))
     assert result.exit_code == 2
-    assert last_line(result) == f"error: {option} is empty (''); {reason}"
+    assert last_line(result) == f"错误：{option} 是空的（''）；{reason}"
     assert not Path("''").exists()
 
 
 def test_an_empty_option_with_equals_is_refused():
     result = run("gaps", "--region=", "--data", VALID)
-    assert result.exit_code == 2 and last_line(result).startswith("error: --region is empty ('')")
+    assert result.exit_code == 2 and last_line(result).startswith("错误：--region 是空的（''）")
 
 
 @pytest.mark.parametrize("command", [["gaps"], ["query", "node", "ent.camco"], ["build", "--out", "{out}"]])
@@ -244,3 +245,19 @@ def test_a_real_bug_is_still_an_internal_error(monkeypatch, capsys):
         main()
     assert exit_.value.code == 3
     assert capsys.readouterr().err.startswith("internal error: ZeroDivisionError")
+
+
+@pytest.mark.parametrize("code, english, chinese", [
+    (errno.ENOSPC, "cannot be written: no space left on its disk; free some space and run again",
+     "无法写入：磁盘已满；请腾出空间后再运行"),
+    (errno.EACCES, "cannot be written: permission denied; choose a folder you can write to with --out, or fix "
+                   "its permissions", "无法写入：没有权限；请用 --out 选择一个可写的文件夹，或修改它的权限"),
+    (errno.EROFS, "is on a read-only disk; choose another folder with --out", "在只读磁盘上；请用 --out 另选文件夹"),
+    (errno.EISDIR, "is a folder where vvalley writes a file; move it away or choose another --out",
+     "是一个文件夹，而 vvalley 要在这里写文件；请把它移走，或用 --out 另选位置"),
+])
+def test_write_errors_read_the_same_in_english_and_chinese(code, english, chinese):
+    # Chinese is shown by default; --lang en (on the commands that take it) gives the English sentence.
+    error = files.os_error(OSError(code, os.strerror(code), "/data/out/.map.html.123.abcdefgh.tmp"), "/data/out")
+    assert str(error) == f"/data/out {english}"
+    assert error.sentence("zh") == f"/data/out {chinese}"

@@ -394,3 +394,8 @@ def test_two_separate_cycles_are_two_problems_and_a_long_one_is_shortened(tmp_pa
     long = problems[1].found
     assert long.startswith("part_of cycle: seg.r00 -> seg.r01 -> ")
     assert "… 19 more … -> seg.r29 -> seg.r00 (lines 30, 31," in long and long.endswith(", … 20 more)")
+
+
+def test_a_nodes_file_with_a_header_only_makes_every_edge_unknown(tmp_path):
+    problems = validate(copy_valid(tmp_path, nodes="id,kind,name"))
+    assert {p.code for p in problems} == {"unknown-node"} and len(problems) == 2 * 27

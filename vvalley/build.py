@@ -8,9 +8,9 @@ from pathlib import Path
 import hashlib
 
 from vvalley.chain.load import load_chain
-from vvalley.chain.model import Chain, LookupProblem
+from vvalley.chain.model import Chain
 from vvalley.chain.schema import EDGES_FILE, NODES_FILE
-from vvalley.publish.files import dumps_json
+from vvalley.publish.files import UserError, dumps_json
 from vvalley.publish.generation import write_generation
 
 MAP_FILES = (("map.html", "chain"), ("map-full.html", "full"))
@@ -63,13 +63,14 @@ def render_outputs(chain: Chain, region: str | None = None, meta=None) -> tuple[
     return report, outputs
 
 
-class NoRegion(LookupProblem):
+class NoRegion(UserError):
     """The data holds no region, so there is nothing to analyse (a data matter, not a bug)."""
 
     def __init__(self, data_dir: Path | str):
-        self.text, self.what, self.suggestions = "", "region", []
-        LookupError.__init__(self, f"the data in {data_dir} has no region (no node of kind 'region' in {NODES_FILE}); "
-                                   "add the region and located_in edges for its enterprises, then run again")
+        super().__init__(f"the data in {data_dir} has no region (no node of kind 'region' in {NODES_FILE}); "
+                         "add the region and located_in edges for its enterprises, then run again",
+                         f"{data_dir} 的数据里没有地区（{NODES_FILE} 中没有 kind 为 region 的节点）；"
+                         "请加上地区及其企业的 located_in 关系后再运行")
 
 
 def data_hashes(data_dir: Path | str) -> dict[str, str]:

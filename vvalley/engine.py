@@ -52,7 +52,11 @@ def current() -> str:
     """The engine in use: the innermost `use()`, else VVALLEY_ENGINE, else duckdb."""
     if _chosen:
         return _chosen[-1]
-    return check(os.environ.get(ENV) or DEFAULT)
+    value = os.environ.get(ENV) or DEFAULT
+    try:
+        return check(value)
+    except ValueError:
+        raise EngineUnavailable(f"{ENV}={value!r} is not an engine; expected one of: {', '.join(ENGINES)}") from None
 
 
 def set_engine(name: str | None) -> None:

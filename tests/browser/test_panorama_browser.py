@@ -206,7 +206,7 @@ def test_search_finds_segments_and_firms_by_chinese_and_english_name(pages, buil
     page.fill("#vv-psearch", chain.nodes.at[leaf, "name_zh"])
     page.press("#vv-psearch", "Enter")
     assert chain.nodes.at[leaf, "name_zh"] in page.locator("#vv-card-title").text_content()
-    assert "flash" in page.locator(f'[data-segment="{leaf}"]').get_attribute("class")
+    assert "flash" in page.locator(f'#vv-panorama [data-segment="{leaf}"]').get_attribute("class")
     page.keyboard.press("Escape")
     firm = sorted(built["data"].firms[leaf])[0]
     page.fill("#vv-psearch", chain.nodes.at[firm, "name"][:12])
@@ -214,6 +214,13 @@ def test_search_finds_segments_and_firms_by_chinese_and_english_name(pages, buil
     assert chain.nodes.at[firm, "name"][:12] in first.text_content()
     first.click()
     assert page.locator("#vv-card").is_visible()
+    page.keyboard.press("Escape")
+    # Pinyin initials: 红外探测器 → hwtcq
+    ir = next(s for s in chain.leaf_segments if chain.nodes.at[s, "name_zh"] == "红外探测器")
+    page.fill("#vv-psearch", "hwtcq")
+    page.press("#vv-psearch", "Enter")
+    assert "红外探测器" in page.locator("#vv-card-title").text_content()
+    assert "flash" in page.locator(f'#vv-panorama [data-segment="{ir}"]').get_attribute("class")
     page.keyboard.press("Escape")
 
 

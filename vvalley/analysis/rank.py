@@ -14,8 +14,8 @@ below it) that operate in each segment (or below it), in a few queries on the en
 
 A firm with sites in two regions counts in both, as a site does. A region's level is its `level`
 column when the nodes file has one (province, city, district), else its depth below its country
-(1 province, 2 city, 3 district): a municipality's districts (Shanghai's Pudong) sit at city depth
-unless the column says otherwise.
+(1 province, 2 city, 3 district); a region at city depth named as a district (浦东新区, 海淀区) is a
+municipality's district, and the municipality is then its city as well as a province.
 """
 
 from __future__ import annotations
@@ -48,8 +48,13 @@ class RankResult:
                 "totals": self.totals, "peers": self.peers}
 
 
+DISTRICT_SUFFIXES = ("区", "县", " district", " county", " new area")
+
+
 def region_levels(chain) -> dict[str, str]:
-    """Each region's level (province, city, district) from its `level` column or its depth; others absent."""
+    """Each region's level (province, city, district): its `level` column when set, else its depth
+    below its country, except that a region at city depth named as a district (…区, …县, … District)
+    is a district (Shanghai's Pudong, Beijing's Haidian: the districts of a municipality)."""
     levels_column = chain.nodes["level"] if "level" in chain.nodes.columns else None
     by_depth = {depth: name for name, depth in DEPTH.items()}
     out = {}
@@ -57,17 +62,33 @@ def region_levels(chain) -> dict[str, str]:
         given = str(levels_column.at[region]).strip().lower() if levels_column is not None else ""
         if given in DEPTH:
             out[str(region)] = given
-        elif not given and (name := by_depth.get(len(chain.ancestors(region)))):
+            continue
+        name = by_depth.get(len(chain.ancestors(region)))
+        if name == "city" and _named_as_district(chain, region):
+            name = "district"
+        if name and not given:
             out[str(region)] = name
     return out
 
 
+def _named_as_district(chain, region: str) -> bool:
+    names = (str(chain.nodes.at[region, "name_zh"]).strip(), str(chain.nodes.at[region, "name"]).strip().casefold())
+    return any(n.endswith(DISTRICT_SUFFIXES) for n in names if n)
+
+
 def level_units(chain, level: str) -> dict[str, str]:
-    """For every region at or below a region of `level`: that region (its unit)."""
+    """For every region at or below a region of `level`: that region (its unit). A province whose
+    children are districts (a municipality) is also the city of those districts."""
     levels = region_levels(chain)
+    municipalities = {chain.parent[r] for r, name in levels.items()
+                      if name == "district" and levels.get(chain.parent.get(r)) == "province"}
+
+    def is_unit(r: str) -> bool:
+        return levels.get(r) == level or (level == "city" and r in municipalities)
+
     out = {}
     for region in chain.ids("region"):
-        unit = next((r for r in chain.region_path(region) if levels.get(r) == level), None)
+        unit = next((r for r in chain.region_path(region) if is_unit(r)), None)
         if unit is not None:
             out[str(region)] = unit
     return out

@@ -13,6 +13,7 @@ from vvalley.chain.schema import (ACTOR_KINDS, CONFIDENCE, EDGE_COLUMNS, ID_PATT
                                   NODES_FILE, RELATIONS, YEAR_MAX, YEAR_MIN)
 from vvalley.chain.suggest import IdIndex, NameIndex
 
+_SCHEMA_NAMES = frozenset({LINE_COLUMN, *(c.name for c in NODE_COLUMNS), *(c.name for c in EDGE_COLUMNS)})
 FACT_RELATIONS = tuple(name for name, spec in RELATIONS.items() if spec.needs_evidence)
 
 
@@ -24,6 +25,14 @@ class Checker:
         self.frame, self.label, self.problems, self.header_line = frame, label, problems, header_line
         self._listed: dict[tuple[str, str], int] = {}
         self._more: dict[tuple[str, str], list] = {}  # (column, code) -> [first line past the cap, count]
+
+    def rows(self, mask) -> pd.DataFrame:
+        """The rows of `mask` with the schema's columns only: a wide file's extra columns are not
+        copied for every check (nor at all when no row is at fault)."""
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return self.frame.iloc[0:0, :0].assign(**{LINE_COLUMN: []})
+        return self.frame.loc[mask, [c for c in self.frame.columns if c in _SCHEMA_NAMES]]
 
     def add(self, rows: pd.DataFrame, column: str, code: str, found, expected) -> None:
         """One problem per row of `rows` (in file order); found/expected may be callables of the row,
@@ -87,7 +96,7 @@ class Checker:
         values = self.frame[column]
         empty = values == ""
         bad = empty if mask is None else empty & mask
-        self.add(self.frame[bad], column, "empty-value", "empty value",
+        self.add(self.rows(bad), column, "empty-value", "empty value",
                  why or f"a value ({_describe(column)})")
         return ~empty
 
@@ -95,14 +104,14 @@ class Checker:
         """Report non-empty values outside `choices`; returns the mask of valid values."""
         values = self.frame[column]
         ok = values.isin(choices)
-        self.add(self.frame[(values != "") & ~ok], column, "unknown-choice",
+        self.add(self.rows((values != "") & ~ok), column, "unknown-choice",
                  lambda r: f"found {quoted(r[column])}", lambda r: choices_hint(r[column], choices))
         return ok
 
     def ids(self, column: str) -> pd.Series:
         values = self.frame[column]
         well_formed = values.str.fullmatch(ID_PATTERN).fillna(False).astype(bool)
-        self.add(self.frame[(values != "") & ~well_formed], column, "bad-id",
+        self.add(self.rows((values != "") & ~well_formed), column, "bad-id",
                  lambda r: f"found {quoted(r[column])}",
                  "an id of lowercase letters, digits and . _ - (starting with a letter or digit), "
                  "e.g. ent.shining3d")
@@ -120,12 +129,12 @@ class Checker:
             with np.errstate(invalid="ignore"):  # NaN for the empty cells
                 is_year = pd.Series((np.floor(values) == values) & (values >= YEAR_MIN) & (values <= YEAR_MAX),
                                     index=numbers.index)
-            self.add(self.frame[(raw != "") & ~is_year], column, "bad-year",
+            self.add(self.rows((raw != "") & ~is_year), column, "bad-year",
                      lambda r, c=column: f"found {quoted(r[c])}",
                      f"a year between {YEAR_MIN} and {YEAR_MAX}, e.g. 2019, or empty")
             parsed[column] = numbers.where(is_year).astype("Int64")
         order = (parsed["since"] > parsed["until"]).fillna(False).astype(bool)
-        self.add(self.frame[order], "since", "year-order",
+        self.add(self.rows(order), "since", "year-order",
                  lambda r: f"since {r['since']} is after until {r['until']}",
                  "since ≤ until")
         self.frame["since"], self.frame["until"] = parsed["since"], parsed["until"]
@@ -197,9 +206,9 @@ def check_nodes(table: Table, label: str, problems: list[Problem]) -> pd.DataFra
         has_id = check.not_empty("id")
         check.ids("id")
         ids = frame["id"]
-        repeated = frame[has_id & ids.duplicated(keep="first")]
+        repeated = check.rows(has_id & ids.duplicated(keep="first"))
         if not repeated.empty:
-            first_line = frame[has_id].groupby("id")[LINE_COLUMN].min()
+            first_line = frame.loc[has_id, ["id", LINE_COLUMN]].groupby("id")[LINE_COLUMN].min()
             check.add(repeated, "id", "duplicate-id",
                       lambda r: f"id {quoted(r['id'])} is already defined on line {first_line[r['id']]}",
                       "each id once")
@@ -279,13 +288,13 @@ def check_edges(table: Table, label: str, nodes: pd.DataFrame | None,
     _check_weight(check)
 
     loops = (frame["source"] == frame["target"]) & (frame["source"] != "")
-    check.add(frame[loops], "target", "self-loop",
+    check.add(check.rows(loops), "target", "self-loop",
               lambda r: f"{r['relation']} edge from {quoted(r['source'])} to itself", "two different nodes")
     key = ["source", "target", "relation", "since", "until"]
     dup = frame.duplicated(key, keep="first") & (frame["source"] != "")
     if dup.any():
-        first_line = frame.drop_duplicates(key).set_index(key)[LINE_COLUMN]
-        check.add(frame[dup], "", "duplicate-edge",
+        first_line = frame[key + [LINE_COLUMN]].drop_duplicates(key).set_index(key)[LINE_COLUMN]
+        check.add(check.rows(dup), "", "duplicate-edge",
                   lambda r: f"{r['relation']} {r['source']} -> {r['target']} is already given on line "
                             f"{first_line.get(tuple(r[k] for k in key), '?')}",
                   "each edge once (give a second period with other since/until years)")
@@ -301,16 +310,16 @@ def check_edges(table: Table, label: str, nodes: pd.DataFrame | None,
     kind = {}
     for column in ("source", "target"):
         at = keys.positions(frame[column])
-        unknown = frame[(frame[column] != "").to_numpy() & (at < 0)]
+        unknown = check.rows((frame[column] != "").to_numpy() & (at < 0))
         _report_unknown(check, unknown, column, keys)
-        kind[column] = np.where(at >= 0, keys.kind_code[np.maximum(at, 0)], -1)
+        kind[column] = np.append(keys.kind_code, -1)[at]  # -1 (not an id) picks the -1 appended
     # A node whose kind is unknown is reported once, in the nodes file, not again per edge.
     typed = (kind["source"] >= 0) & (kind["target"] >= 0) & relation_ok.to_numpy()
     _check_kinds(check, frame, typed, kind)
     # A part_of self-loop is already reported as such, not again as a cycle.
     from vvalley.chain.hierarchy import check_hierarchy
 
-    check_hierarchy(check, frame[typed & (frame["relation"] == "part_of").to_numpy() & ~loops.to_numpy()])
+    check_hierarchy(check, check.rows(typed & (frame["relation"] == "part_of").to_numpy() & ~loops.to_numpy()))
     check.close()
     return frame
 
@@ -321,7 +330,7 @@ def _check_weight(check: Checker) -> None:
     numbers = numbers_of(raw)
     # inf would pass "≥ 0" and then be written as Infinity, which is not JSON.
     bad = (raw != "") & ~((numbers >= 0) & (numbers < float("inf"))).fillna(False).astype(bool)
-    check.add(frame[bad], "weight", "bad-number", lambda r: f"found {quoted(r['weight'])}",
+    check.add(check.rows(bad), "weight", "bad-number", lambda r: f"found {quoted(r['weight'])}",
               "a number ≥ 0 (e.g. 0.35 for a 35% share), or empty for 1")
     frame["weight"] = numbers.where(~bad & (raw != ""), 1.0).astype(float)
 
@@ -391,7 +400,7 @@ def _check_kinds(check: Checker, frame: pd.DataFrame, typed: np.ndarray, kind: d
     bad_rows = rows[~ok]
     if not len(bad_rows):
         return
-    bad = frame.iloc[bad_rows].assign(_sk=[KINDS[k] for k in kind["source"][bad_rows]],
+    bad = check.rows(np.isin(np.arange(len(frame)), bad_rows)).assign(_sk=[KINDS[k] for k in kind["source"][bad_rows]],
                                       _tk=[KINDS[k] for k in kind["target"][bad_rows]])
     check.add(bad, "relation", "wrong-kinds",
               lambda r: f"{r['relation']} from {r['_sk']} {quoted(r['source'])} to {r['_tk']} {quoted(r['target'])}",

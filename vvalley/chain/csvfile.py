@@ -7,6 +7,7 @@ import csv
 import io
 import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,29 +116,45 @@ def decode_text(raw: bytes, label: str) -> tuple[str, str]:
         raise TableError([_not_utf8(raw, first_bad_utf8, label)]) from None
     if gb2312_share(raw) < GB2312_SHARE:
         raise TableError([_not_utf8(raw, first_bad_utf8, label)])
-    for match in _UTF8_CJK_LINE.finditer(raw):
+    for index, raw_line in enumerate(raw.splitlines()):  # bytes split on CR, LF and CRLF only
+        if not _UTF8_3BYTE.search(raw_line):
+            continue
         try:
-            line = match.group().decode("utf-8")
+            line = raw_line.decode("utf-8")
         except UnicodeDecodeError:
             continue
         if any(ord(ch) >= 0x2E80 for ch in line):
-            number = line_of(raw, match.start())
+            number = index + 1
             raise TableError([_bad_bytes(raw, first_bad_utf8, label,
                                          f"one encoding for the whole file (line {number} is UTF-8)")])
     return text, "gb18030"
 
 
+SAMPLE_BYTES = 256_000
+
+
+def _sample(raw: bytes) -> bytes:
+    """The first ~256 kB of a file, cut at a line end (a newline byte is never inside a GBK pair)."""
+    if len(raw) <= SAMPLE_BYTES:
+        return raw
+    cut = raw.rfind(b"\n", 0, SAMPLE_BYTES)
+    return raw[: cut + 1] if cut > 0 else raw[:SAMPLE_BYTES]
+
+
 def gb2312_share(raw: bytes) -> float:
-    """The share of a GBK reading's two-byte characters that are common Chinese (GB2312: both bytes A1-FE)."""
-    pairs = [p for p in _GBK_PAIR.findall(raw) if len(p) == 2]
-    if not pairs:
+    """The share of a GBK reading's two-byte characters that are common Chinese (GB2312: both bytes
+    A1-FE), over the file's first ~256 kB."""
+    pairs = Counter(p for p in _GBK_PAIR.findall(_sample(raw)) if len(p) == 2)
+    total = sum(pairs.values())
+    if not total:
         return 0.0
-    return sum(1 for p in pairs if p[0] >= 0xA1 and p[1] >= 0xA1) / len(pairs)
+    return sum(n for p, n in pairs.items() if p[0] >= 0xA1 and p[1] >= 0xA1) / total
 
 
 def western_reading(raw: bytes) -> str | None:
     """The file as Windows-1252 (else Latin-1) text when its non-ASCII characters are Western
     European letters and punctuation; else None."""
+    raw = _sample(raw)
     for codec in ("cp1252", "latin-1"):
         try:
             text = raw.decode(codec)
@@ -175,8 +192,9 @@ def _line_span(raw: bytes, offset: int) -> tuple[int, int]:
     return start, min(ends) if ends else len(raw)
 
 
-# A line holding a 3-byte UTF-8 sequence (where CJK characters live).
-_UTF8_CJK_LINE = re.compile(rb"[^\r\n]*[\xe2-\xef][\x80-\xbf]{2}[^\r\n]*")
+# A 3-byte UTF-8 sequence (where CJK characters live), searched line by line: one pattern for
+# "a line holding one" backtracked quadratically on long lines.
+_UTF8_3BYTE = re.compile(rb"[\xe2-\xef][\x80-\xbf]{2}")
 
 
 def _bad_bytes(raw: bytes, offset: int, label: str, expected: str) -> Problem:

@@ -14,12 +14,17 @@ from typer.core import TyperGroup
 # Options whose empty value would silently mean something else ('' as a path is the current
 # folder; an empty --region would fall back to the default region).
 NON_EMPTY_OPTIONS = {
-    "--out": "give a folder or file, e.g. --out output, or leave the option out for the default",
-    "--data": "give the folder with chain_nodes.csv and chain_edges.csv, e.g. --data data",
-    "--region": "give a region id or name, e.g. --region 萧山区, or leave the option out for the default region",
-    "--with": "give the region to compare with, e.g. --with 滨江区",
-    "--focus": "give a node id or name, e.g. --focus 海康威视",
+    "--out": ("give a folder or file, e.g. --out output, or leave the option out for the default",
+              "请给出文件夹或文件，例如 --out output；不写这个选项则用默认位置"),
+    "--data": ("give the folder with chain_nodes.csv and chain_edges.csv, e.g. --data data",
+               "请给出放 chain_nodes.csv 和 chain_edges.csv 的文件夹，例如 --data data"),
+    "--region": ("give a region id or name, e.g. --region 萧山区, or leave the option out for the default region",
+                 "请给出地区的 id 或名称，例如 --region 萧山区；不写这个选项则用默认地区"),
+    "--with": ("give the region to compare with, e.g. --with 滨江区", "请给出要对比的地区，例如 --with 滨江区"),
+    "--focus": ("give a node id or name, e.g. --focus 海康威视", "请给出节点的 id 或名称，例如 --focus 海康威视"),
 }
+# The language of vvalley's own error sentences: Chinese unless the command line says --lang en.
+_STATE = {"lang": "zh"}
 
 
 class SafeGroup(TyperGroup):
@@ -28,17 +33,27 @@ class SafeGroup(TyperGroup):
 
     def invoke(self, ctx):
         args = [*getattr(ctx, "_protected_args", getattr(ctx, "protected_args", [])), *ctx.args]
+        _STATE["lang"] = "en" if _option_value(args, "--lang") == "en" else "zh"
         _refuse_empty_options(args)
-        from vvalley.publish.files import OutputError, os_error
+        from vvalley.publish.files import UserError, os_error
 
         try:
             return super().invoke(ctx)
         except BrokenPipeError:
             raise
-        except OutputError as err:
-            fail(str(err), EXIT_USAGE)
+        except UserError as err:
+            fail_user(err)
         except OSError as err:
-            fail(str(os_error(err, err.filename or ".")), EXIT_USAGE)
+            fail_user(os_error(err, err.filename or "."))
+
+
+def _option_value(args: list[str], option: str) -> str | None:
+    for index, arg in enumerate(args):
+        if arg == option and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith(option + "="):
+            return arg.partition("=")[2]
+    return None
 
 
 def _refuse_empty_options(args: list[str]) -> None:
@@ -51,7 +66,14 @@ def _refuse_empty_options(args: list[str]) -> None:
                 continue  # the parser reports the missing value
             value = args[index + 1]
         if not value.strip():
-            fail(f"{name} is empty ({value!r}); {NON_EMPTY_OPTIONS[name]}")
+            reason, reason_zh = NON_EMPTY_OPTIONS[name]
+            fail_user(_user_error(f"{name} is empty ({value!r}); {reason}", f"{name} 是空的（{value!r}）；{reason_zh}"))
+
+
+def _user_error(message: str, message_zh: str):
+    from vvalley.publish.files import UserError
+
+    return UserError(message, message_zh)
 
 
 app = typer.Typer(
@@ -159,6 +181,14 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     raise typer.Exit(code)
 
 
+def fail_user(error, code: int = EXIT_USAGE) -> NoReturn:
+    """Print a UserError as one sentence, in Chinese unless --lang en, and exit 2."""
+    if _STATE["lang"] == "zh" and error.sentence("zh") != str(error):
+        echo(f"错误：{error.sentence('zh')}", err=True)
+        raise typer.Exit(code)
+    fail(str(error), code)
+
+
 def fail_on_problems(problems, data_dir: Path, action: str = "nothing was written") -> NoReturn:
     """Print every data problem (past the cap of one kind, a line counting the rest) and exit 1."""
     from vvalley.chain.problems import count
@@ -191,8 +221,10 @@ def resolve_region_or_fail(chain, region: str | None) -> str:
         try:
             return default_region(chain)
         except LookupError:
-            fail("the data has no region (no node of kind 'region' in chain_nodes.csv); add the region and "
-                 "located_in edges for its enterprises, then run again")
+            fail_user(_user_error(
+                "the data has no region (no node of kind 'region' in chain_nodes.csv); add the region and "
+                "located_in edges for its enterprises, then run again",
+                "数据里没有地区（chain_nodes.csv 中没有 kind 为 region 的节点）；请加上地区及其企业的 located_in 关系后再运行"))
     try:
         return chain.resolve(region, kinds=("region",))
     except LookupProblem as err:

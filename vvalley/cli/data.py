@@ -43,6 +43,8 @@ def build(data: DataDir = DEFAULT_DATA, out: OutDir = DEFAULT_OUT, region: Regio
     kinds = ", ".join(f"{n} {kind}" for kind, n in summary["gaps_by_kind"].items() if n)
     echo(f"{result.chain.label(result.gaps.region)}: {summary['covered']} of {summary['segments']} leaf "
          f"segments covered ({summary['coverage']:.0%}); gaps: {kinds or 'none'}")
+    for d in result.gaps.data_gaps:
+        echo(f"data gap (not ranked): {d['count']} {d['kind']}: {d['reason']}")
     if min_confidence is not Grade.U:
         echo(f"(gaps, maps and report count only facts graded {min_confidence.value} or better)")
     for path in result.written:

@@ -55,7 +55,7 @@ def map_command(
         dir_okay=False)] = None,
     min_confidence: MinConfidenceOpt = Grade.U,
 ) -> None:
-    """Write the map: the chain upstream to downstream, coloured by what the region has and lacks; works offline."""
+    """Write the map: the panorama (全景图: a box per segment with its firms, status and 招商目标) and the relation view; works offline."""
     if view is View.ego and focus is None:
         fail("the ego view needs --focus NODE")
     if view is not View.ego and focus is not None:

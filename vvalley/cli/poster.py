@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -40,6 +41,8 @@ def poster_command(
     min_confidence: MinConfidenceOpt = Grade.U,
 ) -> None:
     """Write the panorama (全景图) as one page: title, region, as-of date, legend, every segment box, source line."""
+    if date is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+        fail(f"--date must be YYYY-MM-DD, not {date!r}")
     chain = load_or_fail(data, min_confidence=min_confidence)
     meta = meta_or_fail(data)
     region_id = resolve_region_or_fail(chain, region or meta_region(chain, meta))

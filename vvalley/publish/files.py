@@ -13,15 +13,24 @@ from pathlib import Path
 from vvalley.sanitize import FORMULA_PREFIXES, for_csv_cell, for_terminal  # noqa: F401  (FORMULA_PREFIXES kept for importers)
 
 
-class OutputError(Exception):
-    """An output cannot be written where it was asked for: a user's matter, not a bug.
+class UserError(Exception):
+    """A condition the user caused and can fix (not a bug): `str()` is one English sentence saying
+    what and what to do, `sentence("zh")` the Chinese one. The CLI prints it and exits 2."""
 
-    `str()` is one sentence naming the path and what to do.
-    """
+    def __init__(self, message: str, message_zh: str = ""):
+        self.message_zh = message_zh
+        super().__init__(message)
 
-    def __init__(self, path: Path | str, problem: str):
+    def sentence(self, lang: str = "zh") -> str:
+        return self.message_zh if lang == "zh" and self.message_zh else str(self)
+
+
+class OutputError(UserError):
+    """An output cannot be written where it was asked for: the path, what is wrong, what to do."""
+
+    def __init__(self, path: Path | str, problem: str, problem_zh: str = ""):
         self.path, self.problem = Path(path), problem
-        super().__init__(f"{path} {problem}")
+        super().__init__(f"{path} {problem}", f"{path} {problem_zh}" if problem_zh else "")
 
 
 def os_error(err: OSError, where: Path | str) -> OutputError:
@@ -31,29 +40,38 @@ def os_error(err: OSError, where: Path | str) -> OutputError:
         path = where  # a person knows the folder they named, not vvalley's temporary files in it
     code = err.errno
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
-        return OutputError(where, "cannot be written: no space left on its disk; free some space and run again")
+        return OutputError(where, "cannot be written: no space left on its disk; free some space and run again",
+                           "无法写入：磁盘已满；请腾出空间后再运行")
     if code in (errno.EACCES, errno.EPERM):
         return OutputError(path, "cannot be written: permission denied; choose a folder you can write to "
-                                 "with --out, or fix its permissions")
+                                 "with --out, or fix its permissions",
+                           "无法写入：没有权限；请用 --out 选择一个可写的文件夹，或修改它的权限")
     if code == errno.EROFS:
-        return OutputError(path, "is on a read-only disk; choose another folder with --out")
+        return OutputError(path, "is on a read-only disk; choose another folder with --out",
+                           "在只读磁盘上；请用 --out 另选文件夹")
     if code == errno.EISDIR:
-        return OutputError(path, "is a folder where vvalley writes a file; move it away or choose another --out")
+        return OutputError(path, "is a folder where vvalley writes a file; move it away or choose another --out",
+                           "是一个文件夹，而 vvalley 要在这里写文件；请把它移走，或用 --out 另选位置")
     if code == errno.ENOTDIR:
-        return OutputError(path, "is not a folder (a file is in the way); move it away or choose another --out")
+        return OutputError(path, "is not a folder (a file is in the way); move it away or choose another --out",
+                           "不是文件夹（被一个文件占用）；请把它移走，或用 --out 另选位置")
     if code == errno.ENOENT:
-        return OutputError(path, "does not exist; create it or choose another --out")
-    return OutputError(path, f"cannot be written ({err.strerror or type(err).__name__}); check it and run again")
+        return OutputError(path, "does not exist; create it or choose another --out",
+                           "不存在；请先创建它，或用 --out 另选位置")
+    return OutputError(path, f"cannot be written ({err.strerror or type(err).__name__}); check it and run again",
+                       f"无法写入（{err.strerror or type(err).__name__}）；请检查后再运行")
 
 
 def check_folder(folder: Path) -> None:
     """Raise OutputError unless `folder` is a folder, or can be made one (its parent exists)."""
     if folder.exists() and not folder.is_dir():
-        raise OutputError(folder, "is a file, not a folder; give --out a folder, or move the file away")
+        raise OutputError(folder, "is a file, not a folder; give --out a folder, or move the file away",
+                          "是文件而不是文件夹；请给 --out 一个文件夹，或把这个文件移走")
     parent = folder.parent
     if not folder.exists() and not parent.is_dir():
         where = parent if not parent.exists() else folder
-        raise OutputError(where, "does not exist; create it first, or choose another --out")
+        raise OutputError(where, "does not exist; create it first, or choose another --out",
+                          "不存在；请先创建它，或用 --out 另选位置")
 
 
 def write_atomic(path: Path | str, data: bytes | str) -> Path:
@@ -69,7 +87,8 @@ def write_atomic(path: Path | str, data: bytes | str) -> Path:
             while not (path.exists() or path.is_symlink()) and path.parent != path:
                 path = path.parent  # /dev/stdout, not /dev/stdout/chain.graphml
             raise OutputError(path, "is not a regular file (a device, a pipe or a folder); "
-                                    "give a file path, e.g. output/chain.graphml, and open that file")
+                                    "give a file path, e.g. output/chain.graphml, and open that file",
+                              "不是普通文件（是设备、管道或文件夹）；请给出一个文件路径，例如 output/chain.graphml，再打开该文件")
     check_folder(path.parent)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:

@@ -86,7 +86,8 @@ def write_generation(out_dir: Path | str, files: dict[str, bytes | str], data_sh
         target = out_dir / name
         if target.is_symlink() or (target.exists() and not target.is_file()):
             raise OutputError(target, "is in the way: it is a folder or a link where vvalley writes a file; "
-                                      "move it away or choose another --out")
+                                      "move it away or choose another --out",
+                              "挡住了输出：这里是文件夹或链接，而 vvalley 要写一个文件；请把它移走，或用 --out 另选位置")
     manifest = manifest_for(payloads, data_sha256)
     exchange = _can_exchange(out_dir)
     try:
@@ -101,6 +102,7 @@ def write_generation(out_dir: Path | str, files: dict[str, bytes | str], data_sh
             _write_one(staging / name, payload)
         _write_one(staging / MANIFEST, _manifest_bytes(manifest))
         if not exchange:
+            _check_replaceable(out_dir, [*payloads, MANIFEST])
             _commit_by_renames(staging, out_dir, list(payloads))
         elif not out_dir.exists():
             os.rename(staging, out_dir)
@@ -109,13 +111,32 @@ def write_generation(out_dir: Path | str, files: dict[str, bytes | str], data_sh
             os.chmod(staging, stat.S_IMODE(out_dir.stat().st_mode))  # the folder keeps its permissions
             _swap(staging, out_dir, list(payloads))
             _remove_tree(staging)  # the previous generation, now at the staging path
-    except OSError as err:
+    except (OSError, OutputError) as err:
+        if (staging / COMMITTED).exists():
+            # Renames had begun: the staging folder is kept, and the next run completes the set.
+            raise OutputError(out_dir, f"was only partly updated ({err}); run the build again to complete it",
+                              f"只更新了一部分（{err}）；请再运行一次 build 来补全") from None
         _remove_tree(staging)
-        raise os_error(err, out_dir) from None
+        raise (err if isinstance(err, OutputError) else os_error(err, out_dir)) from None
     except BaseException:
         _remove_tree(staging)
         raise
     return [out_dir / name for name in payloads] + [out_dir / MANIFEST]
+
+
+def _check_replaceable(out_dir: Path, names: list[str]) -> None:
+    """Before renaming file by file, make sure no target is locked (Excel holds gaps.csv open on
+    Windows) or read-only, so a set is never left half-replaced for that reason."""
+    for name in names:
+        target = out_dir / name
+        if not target.exists():
+            continue
+        try:
+            open(target, "ab").close()
+        except OSError:
+            raise OutputError(target, "is open in another program (e.g. Excel) or read-only; close it or make it "
+                                      "writable, then run again",
+                              "正被其他程序（如 Excel）打开或为只读；请关闭它或改为可写后再运行") from None
 
 
 def _manifest_bytes(manifest: dict) -> bytes:

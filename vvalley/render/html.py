@@ -7,8 +7,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup, escape
 
-from vvalley.sanitize import harden_jinja
+from vvalley.sanitize import clean, harden_jinja
 
 VIS_VERSION = "9.1.2"
 CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
@@ -29,6 +30,14 @@ def vis_assets() -> tuple[str, str]:
     return js, css
 
 
+def both_names(item: dict) -> Markup:
+    """A name in both languages, the page's language toggle showing one (escaped: data is text)."""
+    name, name_zh = clean(item.get("name") or ""), clean(item.get("name_zh") or "")
+    if name and name_zh and name != name_zh:
+        return Markup('<span class="zh-only">%s</span><span class="en-only">%s</span>') % (name_zh, name)
+    return escape(name_zh or name or "")
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -40,6 +49,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     # tojson escapes <, >, & and ' as \u003c …; sorted keys keep the page byte-identical run to run.
+    env.filters["bi"] = both_names
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False, "separators": (",", ":")}
     return harden_jinja(env)  # control characters and non-characters from the data never reach the page
 

@@ -23,7 +23,7 @@ COLUMN_GAP = 200      # empty space between columns
 NODE_WIDTH = 260      # room for a two-line label under a segment
 INDENT = 36           # a segment sits this far right of its parent
 ROW_LEAF = 96         # a leaf segment with its two-line label
-ROW_GROUP = 72        # a segment group (a box with the label inside)
+ROW_GROUP = 96        # a segment group (a box with the label inside), clear of the leaf label above
 ROW_FOCUS = 170       # a focus area: a big hexagon with three label lines
 MAX_HEIGHT = 1500     # a column taller than this is cut into sub-columns
 ACTOR_DX, ACTOR_DY = 190, 62
@@ -131,7 +131,8 @@ def place(columns: dict[str, list[tuple[str, int]]], heights: dict[str, int],
             y = -height // 2
             for node_id, depth, slot in part:
                 node_x = x + depth * INDENT
-                node_y = y + min(slot, ROW_LEAF) // 2
+                # A dot sits above its row's middle (its label hangs below it); a group box below, clear of that label.
+                node_y = y + (slot * 3 // 5 if heights.get(node_id) == ROW_GROUP else min(slot, ROW_LEAF) * 2 // 5)
                 if node_id != OTHER:
                     placed.positions[node_id] = (node_x, node_y)
                 block = beside.get(node_id, ())

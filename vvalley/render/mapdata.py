@@ -45,7 +45,7 @@ RELATION_STYLE = {
     "subsidiary_of": ("#78909c", [2, 3], 1.5, True),
 }
 TOP_GAPS = 40
-LEAF_SMALLEST, LEAF_LARGEST = 18, 34
+LEAF_SMALLEST, LEAF_LARGEST = 14, 26
 TOOLTIP_GAPS = 4
 
 
@@ -215,7 +215,8 @@ class _Context:
             colour, band_zh, _ = share_band(share)
             style.update(shape="box", margin=10, share=share, font={"size": 17, "color": "#ffffff", "bold": True},
                          color=_color(colour, colour), borderWidth=2, shapeProperties={"borderDashes": False})
-            style["label_suffix"] = f"\n{band_zh} 覆盖 {share:.0%}"
+            # On the English line, so the box stays two lines high (the row it is laid out in).
+            style["label_suffix"] = f" · {band_zh} {share:.0%}"
         elif status == "missing":
             # A gap is what the map is for: as big as the biggest covered segment, thick dashed red ring.
             style.update(shape="dot", size=LEAF_LARGEST, borderWidth=4,

@@ -98,7 +98,9 @@ def panorama(chain, report, collapse_at: int = COLLAPSE_AT) -> dict:
         if key not in groups:
             title = ((names.zh(group_id), names.en(group_id)) if group_id in names.name
                      else ("其他环节", "Other segments"))
-            groups[key] = {"id": group_id, "layer": layer, "name_zh": title[0], "name": title[1], "leaves": []}
+            # Firms filed under the group itself (not one of its leaves) are shown on the group.
+            groups[key] = {"id": group_id, "layer": layer, "name_zh": title[0], "name": title[1], "leaves": [],
+                           "own_firms": firms_in.get(group_id, [])}
             columns[layer].append(groups[key])
         st = status.get(leaf, "missing")
         word_zh, word_en, fill, border, ink = STATUS[st]
@@ -134,6 +136,7 @@ def panorama(chain, report, collapse_at: int = COLLAPSE_AT) -> dict:
                       "institutes": institutes_in.get(area["id"], [])})
     focus.sort(key=lambda f: order.get(f["id"], 0))
     actor_ids = sorted({a for box in boxes.values() for a in (*box["firms"], *box["institutes"])}
+                       | {a for g in groups.values() for a in g["own_firms"]}
                        | {c["id"] for box in boxes.values() for c in candidates_of.get(box["id"], [])}
                        | {a for f in focus for a in f["institutes"]} | (local & set(names.kind)))
     return {

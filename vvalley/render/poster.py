@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape as _escape
 
 from vvalley.render.panorama import STATUS, SHARE_BANDS
+from vvalley.sanitize import for_xml
 
 FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
 # (width, height) in SVG user units; the physical size the SVG declares; PNG width.
@@ -23,6 +24,11 @@ COLUMN_GAP = 12
 FOCUS_SHARE = 0.14          # width share of the focus-area column
 SCALES = (15, 14, 13, 12, 11, 10, 9, 8, 7)   # font sizes tried, largest that fits wins
 FIRM_LINES = 2              # lines of firm names in a box
+
+
+def escape(text: str, entities: dict | None = None) -> str:
+    """Text for SVG: what XML 1.0 cannot hold removed (vvalley.sanitize.for_xml), then escaped."""
+    return _escape(for_xml(text), entities or {})
 
 
 def text_width(text: str, size: float) -> float:
@@ -100,11 +106,11 @@ def poster_svg(pano: dict, title_zh: str, title_en: str, meta, generated: str, s
     bottom = height - FOOTER_H
     columns = pano["columns"]
     focus_w = (width - 2 * MARGIN) * FOCUS_SHARE if pano["focus"] else 0
-    col_w = (width - 2 * MARGIN - focus_w - COLUMN_GAP * len(columns)) / max(len(columns), 1)
-    layout = _choose(columns, col_w, bottom - top - 30)
+    room_w = width - 2 * MARGIN - focus_w - COLUMN_GAP * len(columns)
+    layout = _choose(columns, room_w, bottom - top - 30)
     x = MARGIN
-    for col in columns:
-        _column(svg, col, x, top, col_w, layout)
+    for col, col_w, per_row in zip(columns, layout["widths"], layout["per_row"]):
+        _column(svg, col, x, top, col_w, {**layout, "per_row": per_row})
         x += col_w + COLUMN_GAP
     if pano["focus"]:
         _focus(svg, pano["focus"], x, top, focus_w)
@@ -147,27 +153,37 @@ def _group_height(size: float) -> float:
     return size * 1.7 + 6
 
 
-def _choose(columns: list[dict], col_w: float, room: float) -> dict:
-    """The largest font size and boxes-per-row that fit every column; groups only if nothing fits."""
+def _choose(columns: list[dict], room_w: float, room: float) -> dict:
+    """The largest font size at which every column fits, with the boxes per row of each column and its width.
+
+    A column needs as many boxes per row as make it short enough; each box at least nine characters wide.
+    Widths left over are shared out in proportion to what each column needs. Groups only if nothing fits.
+    """
+    n = max(len(columns), 1)
     for size in SCALES:
-        per_row = max(1, int(col_w // (size * 9)))
-        ok = True
-        for k in range(1, per_row + 1):
-            ok = all(_col_height(col, size, k) <= room for col in columns)
-            if ok:
-                return {"size": size, "per_row": k, "groups_only": False}
-        if not ok:
-            continue
+        least = size * 9 + 4
+        rows = []
+        for col in columns:
+            k = next((k for k in range(1, 13) if _col_height(col, size, k) <= room), None)
+            if k is None:
+                break
+            rows.append(k)
+        else:
+            needed = [k * least for k in rows]
+            if sum(needed) <= room_w:
+                extra = (room_w - sum(needed)) / n
+                widths = [w + extra for w in needed]
+                return {"size": size, "per_row": rows, "widths": widths, "groups_only": False}
     groups = max((len(col["groups"]) for col in columns), default=1)
-    leaves = max((len(g["leaves"]) for col in columns for g in col["groups"]), default=1)
+    col_w = room_w / n
     for cell in (22, 18, 15, 12, 10, 8, 6):
         per_row = max(1, int((col_w - 12) // (cell + 2)))
         tallest = max(sum(14 * 1.9 + math.ceil(len(g["leaves"]) / per_row) * (cell + 2) + 8 for g in col["groups"])
                       for col in columns)
         if tallest <= room:
             break
-    return {"size": 14 if groups * 40 <= room else 10, "per_row": 1, "groups_only": True, "cell": cell,
-            "leaves": leaves}
+    return {"size": 14 if groups * 40 <= room else 10, "per_row": [1] * n, "widths": [col_w] * n,
+            "groups_only": True, "cell": cell}
 
 
 def _col_height(col: dict, size: float, per_row: int) -> float:

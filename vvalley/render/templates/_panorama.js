@@ -228,7 +228,26 @@
     });
   });
 
-  // ---- search: Chinese or English name, or id; opens the card and shows the box ----
+  // ---- search: Chinese or English name, pinyin initials (红外探测器: hwtcq), or id; opens the card ----
+  // Pinyin initials from the browser's own pinyin collation: a character's initial is the last boundary
+  // character (阿 a, 八 b, 嚓 c …) that sorts before it. Cached per character; nothing is fetched.
+  var BOUNDS = "阿八嚓哒妸发旮哈讥咔垃痳拏噢妑七呥仨他屲夕丫帀", LETTERS = "abcdefghjklmnopqrstwxyz", initialOf = {};
+  var collator = null;
+  try { collator = new Intl.Collator("zh-Hans-CN-u-co-pinyin"); } catch (e) { collator = null; }
+  function initials(text) {
+    if (!collator || collator.resolvedOptions().collation !== "pinyin") return "";
+    var out = "";
+    Array.from(String(text)).forEach(function (ch) {
+      if (!/[\u4e00-\u9fff]/.test(ch)) { if (/[a-z0-9]/i.test(ch)) out += ch.toLowerCase(); return; }
+      if (!(ch in initialOf)) {
+        var k = -1;
+        for (var i = 0; i < BOUNDS.length; i++) if (collator.compare(BOUNDS[i], ch) <= 0) k = i;
+        initialOf[ch] = k < 0 ? "" : LETTERS[k];
+      }
+      out += initialOf[ch];
+    });
+    return out;
+  }
   var index = [];
   Object.keys(cards.segments).sort().forEach(function (id) {
     var s = cards.segments[id];
@@ -238,9 +257,14 @@
     var a = cards.actors[id];
     index.push({id: id, what: a.kind, text: nameOf(a), hay: (a.name_zh + "\u0000" + a.name + "\u0000" + id).toLowerCase()});
   });
+  var withInitials = false;
   function search(query) {
     var q = query.trim().toLowerCase();
     if (!q) return [];
+    if (!withInitials) {  // on first use: the page opens without paying for it
+      index.forEach(function (e) { e.hay += "\u0000" + initials(e.hay.split("\u0000")[0]); });
+      withInitials = true;
+    }
     var hits = index.filter(function (e) { return e.hay.indexOf(q) >= 0; });
     hits.sort(function (a, b) { return (a.hay.indexOf(q) - b.hay.indexOf(q)) || (a.text.length - b.text.length) || (a.id < b.id ? -1 : 1); });
     return hits.slice(0, 20);
