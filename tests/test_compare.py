@@ -59,18 +59,23 @@ def test_group_coverage_is_upstream_first(chain):
 def test_cli_compare_regions_and_years():
     runner = CliRunner()
     regions = runner.invoke(app, ["compare", "--data", str(FIXTURE), "--region", "萧山区", "--with", "Binjiang",
-                                  "--as-of", "2024", "--format", "md"])
+                                  "--as-of", "2024", "--format", "md", "--lang", "en"])
     assert regions.exit_code == 0, regions.output
     assert "## Covered in Xiaoshan (萧山区), lacking in Binjiang (滨江区)" in regions.output
     assert "| Smart city (智慧城市) | 1 |" in regions.output and "seg.down.city" not in regions.output
+    chinese = runner.invoke(app, ["compare", "--data", str(FIXTURE), "--region", "萧山区", "--with", "Binjiang",
+                                  "--as-of", "2024", "--format", "md"])
+    assert "## 萧山区有、滨江区没有" in chinese.output and "| 智慧城市 | 1 |" in chinese.output
     years = runner.invoke(app, ["compare", "--data", str(FIXTURE), "--as-of", "2018", "--vs", "2024",
                                 "--format", "json"])
     assert years.exit_code == 0, years.output
     data = json.loads(years.output)
     assert (data["from"], data["to"]) == (2018, 2024)
     assert [a["id"] for a in data["left"]] == ["ent.oldlens"]
-    table = runner.invoke(app, ["compare", "--data", str(FIXTURE), "--as-of", "2018", "--vs", "2024"])
+    table = runner.invoke(app, ["compare", "--data", str(FIXTURE), "--as-of", "2018", "--vs", "2024", "--lang", "en"])
     assert table.exit_code == 0 and "Left between 2018 and 2024 (1)" in table.output
+    chinese = runner.invoke(app, ["compare", "--data", str(FIXTURE), "--as-of", "2018", "--vs", "2024"])
+    assert chinese.exit_code == 0 and "2018—2024 年离开的（1）" in chinese.output
 
 
 def test_cli_compare_needs_something_to_compare():

@@ -78,6 +78,8 @@ def data_hashes(data_dir: Path | str) -> dict[str, str]:
     a generation was built from."""
     from vvalley.chain.meta import META_FILE
 
+    if Path(data_dir).is_file():  # a .duckdb file written by `vvalley ingest`
+        return {Path(data_dir).name: hashlib.sha256(Path(data_dir).read_bytes()).hexdigest()}
     files = [NODES_FILE, EDGES_FILE] + ([META_FILE] if (Path(data_dir) / META_FILE).is_file() else [])
     return {name: hashlib.sha256((Path(data_dir) / name).read_bytes()).hexdigest() for name in files}
 

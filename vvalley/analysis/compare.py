@@ -111,8 +111,13 @@ def compare_regions(chain, region_a: str, region_b: str, as_of: int | None = Non
     firms_b = {r["id"]: r["firms"] for r in report_b.segments}
     leaves = chain.leaf_segments
 
+    from vvalley.analysis.wording import Names
+
+    names = Names(chain)
+
     def row(s: str) -> dict:
-        return {"id": s, "label": chain.label(s), "firms_a": firms_a.get(s, 0), "firms_b": firms_b.get(s, 0)}
+        return {"id": s, "label": chain.label(s), "name_zh": names.zh(s), "firms_a": firms_a.get(s, 0),
+                "firms_b": firms_b.get(s, 0)}
 
     only_a = [row(s) for s in leaves if firms_a.get(s, 0) and not firms_b.get(s, 0)]
     only_b = [row(s) for s in leaves if firms_b.get(s, 0) and not firms_a.get(s, 0)]
@@ -120,16 +125,18 @@ def compare_regions(chain, region_a: str, region_b: str, as_of: int | None = Non
     sa, sb = report_a.summary, report_b.summary
     focus_b = {f["id"]: f["coverage"] for f in sb["focus_areas"]}
     groups_b = {g["id"]: g for g in group_coverage(chain, report_b)}
-    groups = [{"id": g["id"], "label": g["label"], "leaves": g["leaves"],
+    groups = [{"id": g["id"], "label": g["label"], "name_zh": names.zh(g["id"]), "leaves": g["leaves"],
                "covered_a": g["covered"], "covered_b": groups_b[g["id"]]["covered"],
                "a": g["coverage"], "b": groups_b[g["id"]]["coverage"]} for g in group_coverage(chain, report_a)]
     return {"a": report_a.region, "b": report_b.region, "as_of": as_of,
             "a_label": chain.label(report_a.region), "b_label": chain.label(report_b.region),
+            "a_zh": names.zh(report_a.region), "b_zh": names.zh(report_b.region),
             "only_a": only_a, "only_b": only_b, "both": both,
             "neither": len(leaves) - len(only_a) - len(only_b) - both,
             "coverage": {"segments": sa["segments"], "covered_a": sa["covered"], "covered_b": sb["covered"],
                          "a": sa["coverage"], "b": sb["coverage"]},
-            "focus_areas": [{"id": f["id"], "name": f.get("name", f["id"]), "a": f["coverage"],
+            "focus_areas": [{"id": f["id"], "name": f.get("name", f["id"]), "name_zh": f.get("name_zh", ""),
+                             "a": f["coverage"],
                              "b": focus_b.get(f["id"], 0.0)} for f in sa["focus_areas"]],
             "groups": groups,
             "gaps_by_kind": {k: {"a": sa["gaps_by_kind"].get(k, 0), "b": sb["gaps_by_kind"].get(k, 0)}
@@ -151,7 +158,10 @@ def compare_years(chain, region: str, year: int, versus: int | None = None, min_
     actors_before, actors_after = set(before.region_actors(region)), set(after.region_actors(region))
     report_before = analyse(before, region, min_suppliers=min_suppliers, top=0)
     report_after = analyse(after, region, min_suppliers=min_suppliers, top=0)
-    return {"region": region, "region_label": chain.label(region), "from": year, "to": versus,
+    from vvalley.analysis.wording import Names
+
+    return {"region": region, "region_label": chain.label(region), "region_zh": Names(chain).zh(region),
+            "from": year, "to": versus,
             "actors_before": len(actors_before), "actors_after": len(actors_after),
             "arrived": _actors(chain, region, sorted(actors_after - actors_before)),
             "left": _actors(chain, region, sorted(actors_before - actors_after)),

@@ -76,7 +76,7 @@ def compare(data: DataDir = DEFAULT_DATA, region: RegionOpt = None,
             as_of: AsOfOpt = None,
             vs: Annotated[int | None, typer.Option(
                 "--vs", min=1800, max=2100, help="With --as-of Y1: compare Y1 with this year (default: this year).")] = None,
-            min_suppliers: MinSuppliersOpt = 2, fmt: FormatOpt = OutputFormat.table) -> None:
+            min_suppliers: MinSuppliersOpt = 2, fmt: FormatOpt = OutputFormat.table, lang: LangOpt = Lang.zh) -> None:
     """Compare two regions (--with B), or the region in two years (--as-of Y1 [--vs Y2])."""
     from vvalley.analysis.compare import compare_regions, compare_years
     from vvalley.publish.answers import compare_regions_sections, compare_years_sections
@@ -92,9 +92,13 @@ def compare(data: DataDir = DEFAULT_DATA, region: RegionOpt = None,
             fail("compare regions (--with) or years (--vs), not both at once")
         other = resolve_or_fail(chain, with_region, kinds=("region",))
         result = compare_regions(chain, region, other, as_of=as_of, min_suppliers=min_suppliers)
-        when = f" as of {as_of}" if as_of is not None else ""
-        show(result, compare_regions_sections(result), fmt, f"{result['a_label']} vs {result['b_label']}{when}")
+        zh = lang is Lang.zh
+        when = (f"（{as_of} 年）" if zh else f" as of {as_of}") if as_of is not None else ""
+        title = (f"{result['a_zh']}与{result['b_zh']}对比{when}" if zh else
+                 f"{result['a_label']} vs {result['b_label']}{when}")
+        show(result, compare_regions_sections(result, lang.value), fmt, title)
     else:
         result = compare_years(chain, region, as_of, vs, min_suppliers=min_suppliers)
-        show(result, compare_years_sections(result), fmt,
-             f"{result['region_label']}: {result['from']} vs {result['to']}")
+        title = (f"{result['region_zh']}：{result['from']} 年与 {result['to']} 年对比" if lang is Lang.zh else
+                 f"{result['region_label']}: {result['from']} vs {result['to']}")
+        show(result, compare_years_sections(result, lang.value), fmt, title)

@@ -224,34 +224,46 @@ def whatif_sections(result: dict, lang: str = "zh") -> list[Section]:
     return sections + diff_sections(result, "现在" if zh else "today", "之后" if zh else "after", lang)
 
 
-def compare_regions_sections(result: dict) -> list[Section]:
-    a, b = result["a_label"], result["b_label"]
+def compare_regions_sections(result: dict, lang: str = "zh") -> list[Section]:
+    zh = lang == "zh"
+    a, b = (result.get("a_zh", result["a_label"]), result.get("b_zh", result["b_label"])) if zh else \
+        (result["a_label"], result["b_label"])
+    name = (lambda r: r.get("name_zh") or r["label"]) if zh else (lambda r: r["label"])  # noqa: E731
     c = result["coverage"]
-    coverage = Section("Coverage", ["", a, b], [
-        ["leaf segments covered", f"{c['covered_a']} of {c['segments']} ({_pct(c['a'])})",
-         f"{c['covered_b']} of {c['segments']} ({_pct(c['b'])})"],
-        *[[f["name"], _pct(f["a"]), _pct(f["b"])] for f in result["focus_areas"]],
-    ], notes=[f"both cover {result['both']} leaf segments; neither covers {result['neither']}"])
-    groups = Section("Coverage by segment group", ["group", "leaves", a, b],
-                     [[g["label"], g["leaves"], f"{g['covered_a']} ({_pct(g['a'])})",
+    coverage = Section("覆盖情况" if zh else "Coverage", ["", a, b], [
+        ["已覆盖末级环节" if zh else "leaf segments covered",
+         f"{c['covered_a']} / {c['segments']} ({_pct(c['a'])})", f"{c['covered_b']} / {c['segments']} ({_pct(c['b'])})"],
+        *[[(f.get("name_zh") or f["name"]) if zh else f["name"], _pct(f["a"]), _pct(f["b"])]
+          for f in result["focus_areas"]],
+    ], notes=[f"两地都覆盖 {result['both']} 个末级环节，都未覆盖 {result['neither']} 个" if zh else
+              f"both cover {result['both']} leaf segments; neither covers {result['neither']}"])
+    groups = Section("各环节组覆盖" if zh else "Coverage by segment group",
+                     ["环节组" if zh else "group", "末级环节" if zh else "leaves", a, b],
+                     [[name(g), g["leaves"], f"{g['covered_a']} ({_pct(g['a'])})",
                        f"{g['covered_b']} ({_pct(g['b'])})"] for g in result["groups"]])
-    only_a = Section(f"Covered in {a}, lacking in {b}", ["segment", f"firms in {a}"],
-                     [[s["label"], s["firms_a"]] for s in result["only_a"]])
-    only_b = Section(f"Covered in {b}, lacking in {a}", ["segment", f"firms in {b}"],
-                     [[s["label"], s["firms_b"]] for s in result["only_b"]])
-    gaps = Section("Gaps by kind", ["kind", a, b],
-                   [[kind, n["a"], n["b"]] for kind, n in result["gaps_by_kind"].items()])
+    only_a = Section(f"{a}有、{b}没有" if zh else f"Covered in {a}, lacking in {b}",
+                     ["环节" if zh else "segment", f"{a}企业数" if zh else f"firms in {a}"],
+                     [[name(s), s["firms_a"]] for s in result["only_a"]], empty="无" if zh else "none")
+    only_b = Section(f"{b}有、{a}没有" if zh else f"Covered in {b}, lacking in {a}",
+                     ["环节" if zh else "segment", f"{b}企业数" if zh else f"firms in {b}"],
+                     [[name(s), s["firms_b"]] for s in result["only_b"]], empty="无" if zh else "none")
+    gaps = Section("各类缺口" if zh else "Gaps by kind", ["类型" if zh else "kind", a, b],
+                   [[KIND_ZH[kind] if zh else kind, n["a"], n["b"]] for kind, n in result["gaps_by_kind"].items()])
     return [coverage, groups, only_a, only_b, gaps]
 
 
-def compare_years_sections(result: dict) -> list[Section]:
+def compare_years_sections(result: dict, lang: str = "zh") -> list[Section]:
+    zh = lang == "zh"
     y1, y2 = str(result["from"]), str(result["to"])
-    columns = ["name", "kind", "works in", "since", "until"]
-    arrived = Section(f"Arrived between {y1} and {y2} ({len(result['arrived'])})", columns,
+    columns = (["名称", "类型", "业务环节", "起", "止"] if zh else ["name", "kind", "works in", "since", "until"])
+    arrived = Section((f"{y1}—{y2} 年新来的（{len(result['arrived'])}）" if zh else
+                       f"Arrived between {y1} and {y2} ({len(result['arrived'])})"), columns,
                       [[x["label"], x["kind"], x.get("segment_labels", x["segments"]), x["since"], x["until"]]
-                       for x in result["arrived"]])
-    left = Section(f"Left between {y1} and {y2} ({len(result['left'])})", columns,
+                       for x in result["arrived"]], empty="无" if zh else "none")
+    left = Section((f"{y1}—{y2} 年离开的（{len(result['left'])}）" if zh else
+                    f"Left between {y1} and {y2} ({len(result['left'])})"), columns,
                    [[x["label"], x["kind"], x.get("segment_labels", x["segments"]), x["since"], x["until"]]
-                    for x in result["left"]])
-    arrived.notes.append(f"actors in the region: {result['actors_before']} in {y1}, {result['actors_after']} in {y2}")
-    return [arrived, left, *diff_sections(result, y1, y2)]
+                    for x in result["left"]], empty="无" if zh else "none")
+    arrived.notes.append(f"本区主体：{y1} 年 {result['actors_before']} 家，{y2} 年 {result['actors_after']} 家" if zh else
+                         f"actors in the region: {result['actors_before']} in {y1}, {result['actors_after']} in {y2}")
+    return [arrived, left, *diff_sections(result, y1, y2, lang)]

@@ -7,7 +7,7 @@ import io
 from dataclasses import dataclass
 from typing import Iterable
 
-from vvalley.publish.files import spreadsheet_safe
+from vvalley.sanitize import for_xlsx_cell, needs_formula_guard
 
 # A fixed creation date: the same data gives the same bytes.
 FIXED_DATE = datetime.datetime(2000, 1, 1)
@@ -61,7 +61,10 @@ def _cell(value):
         return value
     if isinstance(value, (list, tuple)):
         value = "、".join(str(v) for v in value)
-    return spreadsheet_safe(str(value))
+    # XML-safe text (vvalley.sanitize, as every sink); text that would read as a formula or an error
+    # code keeps Excel's quote as its first character, so no text cell starts with = + - @.
+    text = for_xlsx_cell(str(value))
+    return "'" + text if needs_formula_guard(text) else text
 
 
 # ---- the six lists ------------------------------------------------------------------------------
