@@ -22,7 +22,8 @@ from vvalley.publish.generation import MANIFEST, verify
 
 VALID = Path(__file__).resolve().parent / "fixtures" / "valid"
 ROOT = Path(__file__).resolve().parent.parent
-OUTPUTS = {"graph.json", "gaps.json", "gaps.csv", "map.html", "map-full.html", "report.md", "report.html"}
+OUTPUTS = {"graph.json", "gaps.json", "gaps.csv", "map.html", "map-full.html", "report.md", "report.html",
+           "report.docx", "lists.xlsx", "poster.svg", "poster.png"}
 posix_only = pytest.mark.skipif(os.name != "posix", reason="kills a forked process (CI runs on Linux)")
 
 
