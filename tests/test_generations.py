@@ -22,8 +22,8 @@ from vvalley.publish.generation import MANIFEST, verify
 
 VALID = Path(__file__).resolve().parent / "fixtures" / "valid"
 ROOT = Path(__file__).resolve().parent.parent
-OUTPUTS = {"graph.json", "gaps.json", "gaps.csv", "map.html", "map-full.html", "report.md", "report.html",
-           "report.docx", "lists.xlsx", "poster.svg", "poster.png"}
+OUTPUTS = {"graph.json", "gaps.json", "gaps.csv", "map.html", "map-full.html", "poster.svg", "poster.png",
+           "report.md", "report.html", "report.docx", "lists.xlsx"}
 posix_only = pytest.mark.skipif(os.name != "posix", reason="kills a forked process (CI runs on Linux)")
 
 
@@ -126,7 +126,7 @@ def _in_child(work, *args) -> int:
 
 
 # Points of the write phase where a kill can land: (function to patch, how many calls pass first).
-KILL_POINTS = [("_write_one", k) for k in range(9)] + [("_carry_over", 0), ("_swap", 0), ("_remove_tree", 0),
+KILL_POINTS = [("_write_one", k) for k in range(len(OUTPUTS) + 2)] + [("_carry_over", 0), ("_swap", 0), ("_remove_tree", 0),
                                                          ("_commit_by_renames", 0)]
 
 

@@ -248,6 +248,13 @@ def test_bad_input_gets_a_clear_message_and_no_traceback(data, args, code, messa
     assert snapshot(data) == before
 
 
+def test_import_and_add_need_the_csv_folder_not_a_file():
+    for args in (["import", XLSX], ["add", "firm", "示例", "--segment", "工业相机"]):
+        result = run(*args, "--data", XLSX)
+        assert result.exit_code == 2
+        assert result.stderr.startswith(f"error: --data {XLSX} 是文件；导入和添加要写入数据文件夹"), result.stderr
+
+
 def test_column_overrides_read_a_list_with_unusual_headers(data, tmp_path):
     path = tmp_path / "tenants.csv"
     path.write_text("园区入驻名单\n单位,业务,地点\n杭州示例测试视觉有限公司,工业相机研发、制造；机器视觉相机研发,"
@@ -303,3 +310,28 @@ def test_appended_rows_keep_the_files_encoding_line_ends_and_old_bytes(tmp_path,
         assert "杭州示例追加测试有限公司" in added or "https://example.com/b" in added
     assert "ent.imp." in (data / "chain_nodes.csv").read_bytes()[len(old["chain_nodes.csv"]):].decode(encoding)
     load_chain(data)
+
+
+def test_a_progress_bar_on_a_terminal_and_none_otherwise(data, tmp_path, monkeypatch):
+    import importlib.util
+    import io
+
+    from rich.console import Console
+
+    import vvalley.cli.importer as cli_importer
+
+    spec = importlib.util.spec_from_file_location("make_import_fixture", FIXTURE / "make_import_fixture.py")
+    fx = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fx)
+    rows, _truth = fx.rows(chain_firms=1000, seed=3)
+    path = tmp_path / "big.csv"
+    fx.write_csv(rows, path, encoding="utf-8")
+    result = run("import", path, "--data", data, "--review", tmp_path / "r1.xlsx")
+    assert result.exit_code == 0 and result.stderr == ""  # not a terminal: no bar
+    screen = io.StringIO()
+    real = cli_importer.console
+    monkeypatch.setattr(cli_importer, "console", lambda stderr=False: Console(file=screen, force_terminal=True,
+                                                                              width=100) if stderr else real())
+    result = run("import", path, "--data", data, "--review", tmp_path / "r2.xlsx")
+    assert result.exit_code == 0
+    assert "导入 big.csv" in screen.getvalue() and "100%" in screen.getvalue()

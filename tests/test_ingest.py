@@ -156,3 +156,15 @@ def test_a_file_that_is_not_an_ingested_chain_is_a_clear_problem(tmp_path):
     with pytest.raises(DataError) as caught:
         load_chain(tmp_path / "missing.duckdb")
     assert [p.code for p in caught.value.problems] == ["missing-file"]
+
+
+def test_build_from_an_ingested_file_writes_what_the_folder_gives(tmp_path):
+    # The bundled data with its chain.json (name, default region): both travel into the file.
+    data = Path(__file__).resolve().parent.parent / "data"
+    target = tmp_path / "bundled.duckdb"
+    assert runner.invoke(app, ["ingest", str(data), "--to", str(target)]).exit_code == 0
+    for source, out in ((target, tmp_path / "from-file"), (data, tmp_path / "from-folder")):
+        result = runner.invoke(app, ["build", "--data", str(source), "--out", str(out)])
+        assert result.exit_code == 0, result.output
+    for name in ("gaps.json", "map.html", "report.md"):
+        assert (tmp_path / "from-file" / name).read_bytes() == (tmp_path / "from-folder" / name).read_bytes(), name

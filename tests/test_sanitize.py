@@ -141,10 +141,18 @@ def test_gaps_markdown_is_clean(chain):
 def test_build_outputs_are_clean(corpus, tmp_path):
     result = CliRunner().invoke(app, ["build", "--data", str(corpus), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    for name in ("map.html", "map-full.html", "report.html", "report.md", "gaps.csv", "gaps.json", "graph.json"):
+    for name in ("map.html", "map-full.html", "report.html", "report.md", "gaps.csv", "gaps.json", "graph.json",
+                 "poster.svg"):
         text = (tmp_path / name).read_text(encoding="utf-8")
         assert not data_unsafe(text), (name, data_unsafe(text))
     assert "<script>alert(1)" not in (tmp_path / "report.html").read_text(encoding="utf-8")
+    ElementTree.fromstring((tmp_path / "poster.svg").read_bytes())
+    for name in ("report.docx", "lists.xlsx"):  # every XML part of the Office files parses
+        with zipfile.ZipFile(tmp_path / name) as book:
+            for part in book.namelist():
+                if part.endswith((".xml", ".rels")):
+                    ElementTree.fromstring(book.read(part))
+                    assert not data_unsafe(book.read(part).decode("utf-8")), (name, part)
 
 
 # ---- the terminal ------------------------------------------------------------------------------
@@ -156,6 +164,7 @@ COMMANDS = [
     ["query", "candidates", "seg.chips.cis"], ["query", "path", "seg.chips.cis", "seg.apps.security"],
     ["whatif", "--remove", "ent.camco"], ["whatif", "--cut-country", "reg.jp", "--format", "json"],
     ["compare", "--with", "reg.cn.zj.hangzhou.binjiang"], ["query", "node", "Xiaoshan"],
+    ["targets"], ["targets", "--format", "csv"], ["rank"], ["poster", "--out", "{out}/poster.svg"],
 ]
 
 

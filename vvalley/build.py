@@ -74,8 +74,14 @@ class NoRegion(UserError):
 
 
 def data_hashes(data_dir: Path | str) -> dict[str, str]:
-    """sha256 of each data file, as the manifest names the data a generation was built from."""
-    return {name: hashlib.sha256((Path(data_dir) / name).read_bytes()).hexdigest() for name in (NODES_FILE, EDGES_FILE)}
+    """sha256 of each data file (and chain.json when there is one), as the manifest names the data
+    a generation was built from."""
+    from vvalley.chain.meta import META_FILE
+
+    if Path(data_dir).is_file():  # a .duckdb file written by `vvalley ingest`
+        return {Path(data_dir).name: hashlib.sha256(Path(data_dir).read_bytes()).hexdigest()}
+    files = [NODES_FILE, EDGES_FILE] + ([META_FILE] if (Path(data_dir) / META_FILE).is_file() else [])
+    return {name: hashlib.sha256((Path(data_dir) / name).read_bytes()).hexdigest() for name in files}
 
 
 def build(data_dir: Path | str, out_dir: Path | str, region: str | None = None,

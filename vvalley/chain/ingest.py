@@ -149,6 +149,8 @@ def write_duckdb(chain: Chain, target: Path, key: str | None, source: Path) -> P
 
     nodes, edges, meta = to_arrow(chain)
     meta.update(key=key, source=str(source.resolve()), nodes=len(chain.nodes), edges=len(chain.edges))
+    chain_json = source / "chain.json"  # the chain's name and default region (vvalley.chain.meta) travel along
+    meta["chain_json"] = chain_json.read_text(encoding="utf-8-sig") if chain_json.is_file() else None
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(handle)
@@ -192,6 +194,16 @@ def read_duckdb(path: Path) -> Chain:
         raise DataError([Problem(label, 0, "", "not-text", f"not a vvalley DuckDB file ({err})".replace("\n", " "),
                                  f"a {DUCKDB_SUFFIX} file written by `vvalley ingest DIR --to FILE{DUCKDB_SUFFIX}`")])
     return from_arrow(nodes, edges, meta)
+
+
+def stored_chain_json(path: Path) -> str | None:
+    """The text of the chain.json that was beside the CSVs when `path` was ingested (None if none)."""
+    duckdb = _duckdb()
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            return json.loads(con.sql("SELECT meta FROM meta").fetchall()[0][0]).get("chain_json")
+    except (duckdb.Error, ValueError, IndexError):
+        return None
 
 
 def _arrow_table(result):

@@ -39,11 +39,19 @@ def read_meta(data_dir: Path | str) -> ChainMeta:
     Raises DataError (file, line, column) when the file is not a JSON object of strings with known keys.
     """
     path = Path(data_dir) / META_FILE
-    if not path.is_file():
+    if Path(data_dir).suffix == ".duckdb" and Path(data_dir).is_file():  # written by `vvalley ingest`
+        from vvalley.chain.ingest import stored_chain_json
+
+        text = stored_chain_json(Path(data_dir))
+        if text is None:
+            return ChainMeta()
+    elif not path.is_file():
         return ChainMeta()
+    else:
+        text = None
     label = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = path.read_text(encoding="utf-8-sig") if text is None else text
     except UnicodeDecodeError:
         raise DataError([Problem(label, 0, "", "encoding", "bytes that are not UTF-8", "a UTF-8 JSON file")]) from None
     try:

@@ -20,6 +20,14 @@ def _t(lang: Lang, zh: str, en: str) -> str:
     return zh if lang is Lang.zh else en
 
 
+def _csv_folder_or_fail(data: Path, lang: Lang) -> None:
+    """Rows are appended to the CSV files: a .duckdb file written by `vvalley ingest` is not the place."""
+    if data.exists() and not data.is_dir():
+        fail(_t(lang, f"--data {data} 是文件；导入和添加要写入数据文件夹（chain_nodes.csv、chain_edges.csv 所在处）",
+                f"--data {data} is a file; import and add write to the data folder (where chain_nodes.csv and "
+                "chain_edges.csv are)"))
+
+
 @app.command("import")
 def import_(
     file: Annotated[Path, typer.Argument(help="The firm list: .xlsx, .xls or .csv (UTF-8 or GBK, as Excel saves it).")],
@@ -45,6 +53,7 @@ def import_(
     from vvalley.importer import ImportProblem
     from vvalley.importer.apply import ApplyError
 
+    _csv_folder_or_fail(data, lang)
     if apply and fmt is Format.json:
         fail(_t(lang, "--format json 只打印提议，不能与 --apply 同用", "--format json only prints the proposal; "
                 "it cannot be combined with --apply"))
@@ -186,6 +195,7 @@ def add_firm(
     from vvalley.importer.add import firm_rows
     from vvalley.importer.apply import ApplyError, apply as run_apply
 
+    _csv_folder_or_fail(data, lang)
     chain = load_or_fail(data, _t(lang, "未添加", "nothing was added"))
     try:
         node, edges, duplicate = firm_rows(chain, name, segment, region, evidence, since, name_en)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass

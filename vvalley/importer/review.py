@@ -44,7 +44,12 @@ def workbook_bytes(proposal: Proposal, chain) -> bytes:
                                      "strings_to_urls": False})
     book.set_properties({"title": MARKER, "created": datetime.datetime(2000, 1, 1)})
     bold = book.add_format({"bold": True})
-    label = lambda node_id: chain.label(node_id) if node_id in chain.nodes.index else ""  # noqa: E731
+    labels: dict[str, str] = {}  # few distinct targets (segments, regions, matched firms): look each up once
+
+    def label(node_id: str) -> str:
+        if node_id not in labels:
+            labels[node_id] = chain.label(node_id) if node_id in chain.nodes.index else ""
+        return labels[node_id]
 
     def sheet(key, header, rows, widths=None):
         ws = book.add_worksheet(SHEETS[key])

@@ -16,6 +16,9 @@ def report_docx(data: dict) -> bytes:
     from docx import Document
     from docx.shared import Pt
 
+    from vvalley.sanitize import deep_clean
+
+    data = deep_clean(data)  # no control character or non-character reaches the document's XML
     doc = Document()
     style = doc.styles["Normal"]
     style.font.name = "Noto Sans CJK SC"
