@@ -56,7 +56,8 @@ def render_outputs(chain: Chain, region: str | None = None, meta=None) -> tuple[
         outputs[name] = render_map(chain, report, view=view, meta=meta)
     outputs["poster.svg"] = render_poster(chain, report, meta=meta)
     outputs["poster.png"] = poster_bytes(outputs["poster.svg"], "png")
-    markdown, html, data = render_report(chain, region, gap_report=report, targets=target_list, with_data=True)
+    markdown, html, data = render_report(chain, region, gap_report=report, targets=target_list, meta=meta,
+                                         with_data=True)
     outputs["report.md"], outputs["report.html"] = markdown, html
     outputs["report.docx"] = render_docx(data)
     outputs["lists.xlsx"] = lists_workbook(chain, report, target_list)

@@ -41,13 +41,15 @@ def report(data: DataDir = DEFAULT_DATA, region: RegionOpt = None, out: OutDir =
                                 "(default: md and html).")] = None,
            ) -> None:
     """Write the briefing report (领导版摘要 first) as report.md, report.html and/or report.docx into the output folder."""
+    from vvalley.cli.map import meta_or_fail
     from vvalley.publish.report import write_report
 
     chain = load_or_fail(data, min_confidence=min_confidence)
     region = resolve_region_or_fail(chain, region)
     formats = [f.value for f in fmt] if fmt else ["md", "html"]
     for path in write_report(chain, out, formats=list(dict.fromkeys(formats)), region=region, as_of=as_of,
-                             min_suppliers=min_suppliers, years=None if no_years else (year, vs)):
+                             min_suppliers=min_suppliers, years=None if no_years else (year, vs),
+                             meta=meta_or_fail(data)):
         echo(f"wrote {path}")
 
 

@@ -17,7 +17,7 @@ TARGETS_SHOWN = 20
 
 
 def report_data(chain, region: str | None = None, as_of: int | None = None, years: tuple | None = (2018, None),
-                min_suppliers: int = 2, gap_report=None, maps=MAP_LINKS, targets=None) -> dict:
+                min_suppliers: int = 2, gap_report=None, maps=MAP_LINKS, targets=None, meta=None) -> dict:
     """Everything the report shows, as plain data (the renderers only read it).
 
     `years` = (Y1, Y2) adds the comparison of the region in Y1 and Y2 (Y2 None = this year)
@@ -25,8 +25,10 @@ def report_data(chain, region: str | None = None, as_of: int | None = None, year
     already computed for (chain, region, as_of); `maps` are (file, title) links written as
     relative links (the maps sit in the same folder). `targets` reuses a target list
     (vvalley.analysis.targets.targets) for the same report; else the best few are computed.
+    `meta` (vvalley.chain.meta.ChainMeta) names the chain in the title; without it, '产业链'.
     """
     from vvalley.analysis.targets import targets as target_list
+    from vvalley.chain.meta import ChainMeta
     from vvalley.analysis.wording import Names
     from vvalley.chain.quality import quality
     from vvalley.chain.regions import default_region
@@ -37,6 +39,7 @@ def report_data(chain, region: str | None = None, as_of: int | None = None, year
     cut = chain.at(as_of)
     names = Names(cut)
     name = chain.label(region)
+    meta = meta or ChainMeta()
     summary = report.summary
     if targets is None:
         targets = target_list(cut, region, report, limit=TARGETS_SHOWN, min_suppliers=min_suppliers, effects_for=5)
@@ -70,8 +73,8 @@ def report_data(chain, region: str | None = None, as_of: int | None = None, year
     years_data = _years(chain, region, years, min_suppliers)
     checked = quality(cut)
     return {
-        "title": f"{name}: vision industry chain gap report",
-        "title_zh": f"{chain.nodes.at[region, 'name_zh'] or name}视觉产业链补链报告",
+        "title": f"{name}: {meta.name_en.lower() if meta.name_en else 'industry chain'} gap report",
+        "title_zh": f"{chain.nodes.at[region, 'name_zh'] or name}{meta.name_zh}补链报告",
         "region": region, "region_label": name, "as_of": as_of,
         "counts": {"enterprises": len(cut.ids("enterprise")), "institutes": len(cut.ids("institute")),
                    "segments": len(cut.ids("segment")), "region_actors": len(cut.region_actors(region))},
@@ -227,10 +230,10 @@ def render_html(data: dict) -> str:
 
 def render_report(chain, region: str | None = None, *, as_of: int | None = None,
                   years: tuple | None = (2018, None), min_suppliers: int = 2, gap_report=None,
-                  maps=MAP_LINKS, targets=None, with_data: bool = False):
+                  maps=MAP_LINKS, targets=None, meta=None, with_data: bool = False):
     """(markdown, html) of the report, and its data too with `with_data`; see report_data for the arguments."""
     data = report_data(chain, region, as_of=as_of, years=years, min_suppliers=min_suppliers,
-                       gap_report=gap_report, maps=maps, targets=targets)
+                       gap_report=gap_report, maps=maps, targets=targets, meta=meta)
     if with_data:
         return render_markdown(data), render_html(data), data
     return render_markdown(data), render_html(data)
