@@ -7,6 +7,27 @@ from functools import cached_property
 
 import pandas as pd
 
+from vvalley.chain.problems import UserError
+
+# A segment taxonomy is a handful of levels deep; the template keeps every segment's subtree and
+# lineage (work ~ segments × depth), so a tree far past any real taxonomy is refused, not crawled.
+MAX_SEGMENT_DEPTH = 100
+
+
+class SegmentTreeTooDeep(UserError):
+    """The segment tree is deeper than any taxonomy the analysis is built for."""
+
+
+def _refuse_deep_tree(chain, segments) -> None:
+    tree = chain.tree
+    deepest = max((int(tree.depth[tree.position[s]]) for s in segments), default=0)
+    if deepest > MAX_SEGMENT_DEPTH:
+        raise SegmentTreeTooDeep(
+            f"the segment tree (part_of) is {deepest:,} levels deep; the analysis takes trees up to "
+            f"{MAX_SEGMENT_DEPTH} levels (a real chain has a few): check part_of for a chain of segments "
+            "each filed under the one before",
+            f"环节树（part_of）深达 {deepest:,} 层；分析最多支持 {MAX_SEGMENT_DEPTH} 层（真实产业链只有几层）："
+            "请检查 part_of 是否把环节逐个串成了一条链")
 
 
 @dataclass(frozen=True)
@@ -27,6 +48,7 @@ class Template:
     @classmethod
     def of(cls, chain) -> "Template":
         segments = tuple(sorted(chain.ids("segment")))
+        _refuse_deep_tree(chain, segments)
         seg_set = set(segments)
         # part_of joins segments only to segments (load checks it), so the chain's tree is the template's.
         subtree = {s: tuple(sorted(chain.descendants(s))) for s in segments}

@@ -95,3 +95,15 @@ def _choices_hint(value: str, choices: tuple[str, ...]) -> str:
     close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return "one of: " + ", ".join(choices) + hint
+
+
+class UserError(Exception):
+    """A condition the user caused and can fix (not a bug): `str()` is one English sentence saying
+    what and what to do, `sentence("zh")` the Chinese one. The CLI prints it and exits 2."""
+
+    def __init__(self, message: str, message_zh: str = ""):
+        self.message_zh = message_zh
+        super().__init__(message)
+
+    def sentence(self, lang: str = "zh") -> str:
+        return self.message_zh if lang == "zh" and self.message_zh else str(self)

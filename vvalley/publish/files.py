@@ -11,18 +11,7 @@ import time
 from pathlib import Path
 
 from vvalley.sanitize import FORMULA_PREFIXES, for_csv_cell, for_terminal  # noqa: F401  (FORMULA_PREFIXES kept for importers)
-
-
-class UserError(Exception):
-    """A condition the user caused and can fix (not a bug): `str()` is one English sentence saying
-    what and what to do, `sentence("zh")` the Chinese one. The CLI prints it and exits 2."""
-
-    def __init__(self, message: str, message_zh: str = ""):
-        self.message_zh = message_zh
-        super().__init__(message)
-
-    def sentence(self, lang: str = "zh") -> str:
-        return self.message_zh if lang == "zh" and self.message_zh else str(self)
+from vvalley.chain.problems import UserError  # noqa: F401  (defined there; raised from every layer)
 
 
 class OutputError(UserError):
