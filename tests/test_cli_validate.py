@@ -93,7 +93,7 @@ def test_build_on_valid_data_writes_a_graph_networkx_reads_back(tmp_path):
     out = tmp_path / "out"
     result = run("build", "--data", VALID, "--out", out)
     assert result.exit_code == 0, result.output
-    assert f"wrote {out / 'graph.json'}" in result.output
+    assert f"已写入 {out / 'graph.json'}" in result.output
     graph = nx.node_link_graph(json.loads((out / "graph.json").read_text(encoding="utf-8")), edges="edges")
     chain = load_chain(VALID)
     assert graph.number_of_nodes() == len(chain.nodes) == 22

@@ -152,7 +152,7 @@ def test_min_confidence_counts_only_well_graded_facts():
 def test_build_with_min_confidence_keeps_every_fact_in_graph_json(tmp_path):
     result = runner.invoke(app, ["build", "--data", str(VALID), "--out", str(tmp_path), "--min-confidence", "A"])
     assert result.exit_code == 0, result.output
-    assert "count only facts graded A or better" in result.output
+    assert "只计入可信度 A 及以上的事实" in result.output
     graph = json.loads((tmp_path / "graph.json").read_text(encoding="utf-8"))
     assert any(e["relation"] == "supplies" for e in graph["edges"])  # graded C, still in the graph
     gaps = json.loads((tmp_path / "gaps.json").read_text(encoding="utf-8"))
