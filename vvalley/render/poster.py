@@ -310,8 +310,13 @@ def convert(svg: str, fmt: str, size: str = "16x9") -> bytes:
         raise ValueError(f"unknown poster format {fmt!r}; expected one of {', '.join(FORMATS)}")
     try:
         import cairosvg
-    except ImportError as err:  # pragma: no cover - cairosvg is a core dependency
-        raise RuntimeError("PNG and PDF posters need cairosvg (pip install cairosvg) and the cairo library") from err
+    except (ImportError, OSError) as err:  # cairosvg is a core dependency; the cairo C library may be missing
+        from vvalley.chain.problems import UserError
+
+        raise UserError("PNG and PDF posters need cairosvg and the cairo library: pip install cairosvg; "
+                        "on Debian/Ubuntu apt-get install libcairo2 (or ask for --format svg)",
+                        "PNG 和 PDF 海报需要 cairosvg 和 cairo 库：pip install cairosvg；Debian/Ubuntu 上 "
+                        "apt-get install libcairo2（或改用 --format svg）") from err
     if fmt == "png":
         return cairosvg.svg2png(bytestring=svg.encode("utf-8"), output_width=SIZES[size]["png"])
     return cairosvg.svg2pdf(bytestring=svg.encode("utf-8"))
