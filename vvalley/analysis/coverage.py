@@ -20,7 +20,8 @@ class SegmentTreeTooDeep(UserError):
 
 def _refuse_deep_tree(chain, segments) -> None:
     tree = chain.tree
-    deepest = max((int(tree.depth[tree.position[s]]) for s in segments), default=0)
+    # Segments on no part_of edge are not in the tree: depth 0.
+    deepest = max((int(tree.depth[tree.position[s]]) for s in segments if s in tree.position), default=0)
     if deepest > MAX_SEGMENT_DEPTH:
         raise SegmentTreeTooDeep(
             f"the segment tree (part_of) is {deepest:,} levels deep; the analysis takes trees up to "
