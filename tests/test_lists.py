@@ -8,7 +8,7 @@ import pytest
 from vvalley.build import build, render_outputs
 from vvalley.chain.load import load_chain
 from vvalley.chain.model import Chain
-from vvalley.publish.lists import Sheet, write_workbook
+from vvalley.publish.xlsx import Sheet, write_workbook
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "analysis" / "hostile"

@@ -2,69 +2,7 @@
 
 from __future__ import annotations
 
-import datetime
-import io
-from dataclasses import dataclass
-from typing import Iterable
-
-from vvalley.sanitize import for_xlsx_cell, needs_formula_guard
-
-# A fixed creation date: the same data gives the same bytes.
-FIXED_DATE = datetime.datetime(2000, 1, 1)
-MAX_WIDTH = 60
-
-
-@dataclass
-class Sheet:
-    """One sheet: its name, headers, column widths (characters) and rows (any iterable, read once)."""
-
-    name: str
-    headers: list[str]
-    widths: list[int]
-    rows: Iterable[list]
-
-
-def write_workbook(sheets: list[Sheet]) -> bytes:
-    """The sheets as one xlsx file (bytes): frozen header, autofilter, widths, text cells never formulas.
-
-    xlsxwriter in constant_memory mode writes each row as it comes (write_row), so time and memory
-    stay linear in rows; text is stored as text (a leading = + - @ is neutralised, and no string is
-    turned into a formula, number or link).
-    """
-    import xlsxwriter
-
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_formulas": False,
-                                            "strings_to_numbers": False, "strings_to_urls": False})
-    workbook.set_properties({"created": FIXED_DATE})
-    header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    for sheet in sheets:
-        ws = workbook.add_worksheet(sheet.name[:31])
-        for col, width in enumerate(sheet.widths):
-            ws.set_column(col, col, min(width, MAX_WIDTH))
-        ws.write_row(0, 0, sheet.headers, header)
-        ws.freeze_panes(1, 0)
-        last = 0
-        for last, row in enumerate(sheet.rows, start=1):
-            ws.write_row(last, 0, [_cell(v) for v in row])
-        ws.autofilter(0, 0, max(last, 1), max(len(sheet.headers) - 1, 0))
-    workbook.close()
-    return buffer.getvalue()
-
-
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, (int, float)):
-        return value
-    if isinstance(value, (list, tuple)):
-        value = "、".join(str(v) for v in value)
-    # XML-safe text (vvalley.sanitize, as every sink); text that would read as a formula or an error
-    # code keeps Excel's quote as its first character, so no text cell starts with = + - @.
-    text = for_xlsx_cell(str(value))
-    return "'" + text if needs_formula_guard(text) else text
+from vvalley.publish.xlsx import Sheet, write_workbook
 
 
 # ---- the six lists ------------------------------------------------------------------------------

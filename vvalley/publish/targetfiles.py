@@ -66,7 +66,7 @@ def targets_csv(result: dict, lang: str = "zh") -> str:
 
 def targets_xlsx(result: dict, lang: str = "zh") -> bytes:
     from vvalley.analysis.targets import targets_table_rows
-    from vvalley.publish.lists import Sheet, write_workbook
+    from vvalley.publish.xlsx import Sheet, write_workbook
 
     rows = targets_table_rows(result, lang) + [
         ["", u["note_zh"] if lang == "zh" else u["note"], "", u["name_zh"] if lang == "zh" else u["name"],
