@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from vvalley.analysis import candidates as _candidates
 from vvalley.analysis import wording as _w
 from vvalley.analysis.candidates import Candidate
-from vvalley.analysis.pools import suppliers_abroad
+from vvalley.analysis.pools import supplied_pairs, suppliers_abroad
 from vvalley.analysis.coverage import Footing, Template
 from vvalley.chain.schema import GAP_KINDS
 
@@ -159,24 +159,6 @@ class _Context:
         return bool(len(supplies)) and bool((supplies["source"].isin(self.f.firms)
                                              | supplies["target"].isin(self.f.firms)).any())
 
-    def supplies_anywhere(self) -> set[tuple[str, str]]:
-        """(unit a, unit b) pairs with a supplies tie between a firm in a (or below) and one in b, anywhere."""
-        supplies = self.chain.relation("supplies")[["source", "target"]].drop_duplicates()
-        if supplies.empty:
-            return set()
-        import pandas as pd
-
-        ops = self.chain.relation("operates_in")[["source", "target"]].rename(
-            columns={"source": "firm", "target": "segment"})
-        ops = ops[ops["firm"].isin(pd.unique(supplies[["source", "target"]].to_numpy().ravel()))]
-        lineage = pd.DataFrame([(seg, u) for seg in self.t.segments for u in self.t.lineage[seg]],
-                               columns=["segment", "unit"])
-        units = ops.merge(lineage, on="segment")[["firm", "unit"]].drop_duplicates()
-        pairs = (supplies.merge(units.rename(columns={"firm": "source", "unit": "ua"}), on="source")
-                 .merge(units.rename(columns={"firm": "target", "unit": "ub"}), on="target"))
-        # Either direction: a tie against the feed still shows the data records ties between the two.
-        return set(zip(pairs["ua"], pairs["ub"])) | set(zip(pairs["ub"], pairs["ua"]))
-
     @property
     def institutes_in_country(self) -> bool:
         """Whether any institute of the data sits in the region's country."""
@@ -315,10 +297,10 @@ class _Context:
     def unlinked(self) -> list[Gap]:
         out = []
         in_region = self.supplies_in_region
-        anywhere = self.supplies_anywhere() if in_region else set()
-        for a, b in self.t.feeds:
-            if not (self.covered(a) and self.covered(b)) or self.ties.get((a, b), 0):
-                continue
+        untied = [(a, b) for a, b in self.t.feeds
+                  if self.covered(a) and self.covered(b) and not self.ties.get((a, b), 0)]
+        anywhere = supplied_pairs(self.chain, self.t, untied) if in_region else set()
+        for a, b in untied:
             if not in_region or (a, b) not in anywhere:
                 cause = "no_supplies_in_region" if not in_region else "no_supplies_between_segments"
                 self.held.setdefault(("unlinked", cause), []).append(f"{a}->{b}")

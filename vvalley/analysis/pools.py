@@ -123,7 +123,7 @@ def suppliers_abroad(chain, leaves: list[str], country: str) -> dict[str, tuple[
     home = sites.assign(home=sites["country"] == country).groupby("source")["home"].any()
     table = table.assign(home=table["source"].map(home))
     # No known site: not known to be foreign, so it counts as a possible home supplier.
-    table["home"] = table["home"].fillna(True).astype(bool)
+    table["home"] = table["home"].astype("boolean").fillna(True).astype(bool)
     by_leaf = table.groupby("target")["home"].any()
     abroad = by_leaf.index[~by_leaf.to_numpy()]
     if not len(abroad):
@@ -134,3 +134,33 @@ def suppliers_abroad(chain, leaves: list[str], country: str) -> dict[str, tuple[
                  .drop_duplicates().sort_values("country").groupby("target")["country"].agg(list))
     return {str(leaf): (list(map(str, firms[leaf])), list(map(str, countries.get(leaf, []))))
             for leaf in abroad}
+
+
+def supplied_pairs(chain, template, wanted: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which of the `wanted` (segment a, segment b) pairs have a supplies tie, anywhere in the data,
+    between a firm in a (or below it) and a firm in b (or below it), in either direction.
+
+    One query on the engine in use: supplies joined to each end's segments and their groups,
+    kept where the pair is wanted, distinct."""
+    if not wanted:
+        return set()
+    from vvalley import engine
+
+    t = engine.tables(chain)
+    lineage = [(s, u) for s in template.segments for u in template.lineage[s]]
+    lineage = engine.memtable({"segment": [s for s, _ in lineage], "unit": [u for _, u in lineage]})
+    both = sorted(set(wanted) | {(b, a) for a, b in wanted})
+    wanted_table = engine.memtable({"want_a": [a for a, _ in both], "want_b": [b for _, b in both]})
+    ops = t.relation("operates_in")
+    units = (ops.join(lineage, ops.target == lineage.segment)
+             .select(firm=ops.source, unit=lineage.unit).distinct())
+    supplies = t.relation("supplies").select("source", "target").distinct()
+    ends_a = units.select(firm_a=units.firm, unit_a=units.unit)
+    ends_b = units.select(firm_b=units.firm, unit_b=units.unit)
+    pairs = (supplies.join(ends_a, supplies.source == ends_a.firm_a)
+             .join(ends_b, supplies.target == ends_b.firm_b)
+             .select("unit_a", "unit_b"))
+    pairs = pairs.join(wanted_table, (pairs.unit_a == wanted_table.want_a) & (pairs.unit_b == wanted_table.want_b))
+    found = engine.fetch(pairs.select("unit_a", "unit_b").distinct())
+    ties = set(zip(found["unit_a"], found["unit_b"]))
+    return {(a, b) for a, b in wanted if (a, b) in ties or (b, a) in ties}

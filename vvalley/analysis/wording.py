@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 
 # How many names a sentence lists before it says "等 N 家".
 NAMES_IN_SENTENCE = 3
@@ -18,13 +19,23 @@ SIDE_ZH = {"upstream": "缺上游", "downstream": "缺下游"}
 
 
 class Names:
-    """Display names of a chain's nodes, read once: Chinese (short for firms), English, labels."""
+    """Display names of a chain's nodes, read once per chain: Chinese (short for firms), English, labels."""
 
-    def __init__(self, chain):
-        nodes = chain.nodes
-        self.en = dict(zip(nodes.index, nodes["name"].astype(str)))
-        self.zh_full = {k: (v or self.en[k]) for k, v in zip(nodes.index, nodes["name_zh"].astype(str))}
-        self.kind = dict(zip(nodes.index, nodes["kind"].astype(str)))
+    # One per chain object (chains are not changed in place; a what-if makes a new one), so the
+    # many callers of Names(chain) in one command read a million names once.
+    _made: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+    def __new__(cls, chain):
+        made = cls._made.get(chain)
+        if made is None:
+            made = super().__new__(cls)
+            ids = chain.nodes.index.tolist()
+            made.en = dict(zip(ids, chain.nodes["name"].fillna("").astype(str).tolist()))
+            made.zh_full = {k: (v or made.en[k]) for k, v in
+                            zip(ids, chain.nodes["name_zh"].fillna("").astype(str).tolist())}
+            made.kind = dict(zip(ids, chain.nodes["kind"].astype(str).tolist()))
+            cls._made[chain] = made
+        return made
 
     def zh(self, node: str) -> str:
         """The Chinese name; for an enterprise without its legal suffix and home-town prefix
