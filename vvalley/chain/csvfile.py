@@ -115,7 +115,7 @@ def decode_text(raw: bytes, label: str) -> tuple[str, str]:
             return raw[3:].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as err:
             raise TableError([_bad_bytes(raw, err.start + 3, label, "UTF-8 (the file starts with a UTF-8 BOM)",
-                                         "UTF-8 编码（文件以 UTF-8 BOM 开头）")])
+                                         "应为 UTF-8 编码（文件以 UTF-8 BOM 开头）")])
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as utf8_err:
@@ -141,7 +141,7 @@ def decode_text(raw: bytes, label: str) -> tuple[str, str]:
             number = index + 1
             raise TableError([_bad_bytes(raw, first_bad_utf8, label,
                                          f"one encoding for the whole file (line {number} is UTF-8)",
-                                         f"整个文件使用同一种编码（第 {number} 行是 UTF-8）")])
+                                         f"整个文件应使用同一种编码（第 {number} 行是 UTF-8）")])
     return text, "gb18030"
 
 
@@ -186,7 +186,7 @@ def _not_utf8(raw: bytes, offset: int, label: str) -> Problem:
     western = western_reading(raw)
     if western is None:
         return _bad_bytes(raw, offset, label, "one encoding for the whole file, UTF-8 or GBK/GB18030",
-                          "整个文件使用同一种编码：UTF-8 或 GBK/GB18030")
+                          "整个文件应使用同一种编码：UTF-8 或 GBK/GB18030")
     line = line_of(raw, offset)
     start, end = _line_span(raw, offset)
     shown = raw[start:end].decode("cp1252", errors="replace").strip()
@@ -229,7 +229,7 @@ def _bad_bytes(raw: bytes, offset: int, label: str, expected: str, expected_zh: 
     except UnicodeDecodeError:
         pass
     return Problem(label, line, "", "encoding", found, f"{expected}; {UTF8_HINT}",
-                   found_zh=found_zh, expected_zh=f"应为{expected_zh}；{UTF8_HINT_ZH}")
+                   found_zh=found_zh, expected_zh=f"{expected_zh}；{UTF8_HINT_ZH}")
 
 
 # ---- the header -------------------------------------------------------------------------
@@ -256,7 +256,7 @@ def _check_width(text: str, label: str) -> None:
                                   f"at most {MAX_COLUMNS:,} columns (the schema's columns and extra ones); "
                                   "is this the right file, saved with the right delimiter?",
                                   found_zh=f"表头有 {len(header):,} 列",
-                                  expected_zh=f"最多 {MAX_COLUMNS:,} 列（数据规范的列加上自己加的列）；"
+                                  expected_zh=f"应不超过 {MAX_COLUMNS:,} 列（数据规范的列加上自己加的列）；"
                                               "是不是选错了文件，或保存时用错了分隔符？")])
 
 
@@ -356,7 +356,7 @@ def _parse_rows(text: str, label: str, delimiter: str) -> tuple[pd.DataFrame, li
                                         f"{len(values)} fields",
                                         f"at most {width} fields, as in the header (is a value with a comma not quoted?)",
                                         found_zh=f"这一行有 {len(values)} 个字段",
-                                        expected_zh=f"最多 {width} 个字段，与表头一致（是否有含逗号的值没有加引号？）"))
+                                        expected_zh=f"应不超过 {width} 个字段，与表头一致（是否有含逗号的值没有加引号？）"))
                 continue
             values = values[:width]
         rows.append(values + [""] * (width - len(values)))
