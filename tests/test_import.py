@@ -196,6 +196,7 @@ def test_a_review_edit_that_breaks_the_data_changes_nothing(data, tmp_path):
     result = run("import", XLSX, "--data", data, "--apply", review)
     assert result.exit_code == 1
     assert "seg.no_such_segment" in result.stderr and "[unknown-node]" in result.stderr
+    assert "'seg.no_such_segment' 不是 chain_nodes.csv 中的 id" in result.stderr  # the problems in Chinese too
     assert result.stderr.splitlines()[-1].endswith(f"；{data} 未改动")
     assert snapshot(data) == before
 
