@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from vvalley.publish.xlsx import Sheet, write_workbook
 
 
@@ -24,14 +26,18 @@ def lists_sheets(chain, report, targets: dict) -> list[Sheet]:
     ops = chain.relation("operates_in")
     firms = set(chain.region_actors(region)) & set(chain.ids("enterprise"))
     mine = ops[ops["source"].isin(firms)].sort_values(["target", "source"])
-    layers = dict(zip(chain.nodes.index, chain.nodes["layer"].astype(str)))
-    since = {k: int(v) for k, v in chain.nodes["since"].dropna().items()}
+    layers = chain.nodes["layer"]  # read per segment: the table may hold a registry of firms
+    since_column = chain.nodes["since"]
+
+    def since(firm):
+        value = since_column.get(firm)
+        return None if value is None or pd.isna(value) else int(value)
 
     def firm_rows():
         for firm, segment in zip(mine["source"], mine["target"]):
             yield [names.zh(segment), layer_zh.get(layers.get(segment, ""), ""),
                    STATUS_ZH.get(status.get(segment, ""), ""), names.zh_full.get(firm, ""), names.en.get(firm, ""),
-                   sorted(set(site_of.get(firm, []))), since.get(firm), chain.nodes.at[firm, "confidence"],
+                   sorted(set(site_of.get(firm, []))), since(firm), chain.nodes.at[firm, "confidence"],
                    chain.nodes.at[firm, "evidence"]]
 
     def gap_rows():
