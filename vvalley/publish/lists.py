@@ -7,6 +7,10 @@ import pandas as pd
 from vvalley.publish.xlsx import Sheet, write_workbook
 
 
+# What a target row past the first few says instead of its change (the build computes those few).
+NOT_COMPUTED_ZH = "未计算（运行 vvalley targets 查看）"
+
+
 # ---- the six lists ------------------------------------------------------------------------------
 
 def lists_sheets(chain, report, targets: dict) -> list[Sheet]:
@@ -47,10 +51,13 @@ def lists_sheets(chain, report, targets: dict) -> list[Sheet]:
 
     def target_rows():
         for rank, t in enumerate(targets["targets"], start=1):
-            change = (f"{t['covered_before']}→{t['covered_after']}" if "covered_before" in t else "")
+            if "covered_before" in t:
+                change, closes, demand = (f"{t['covered_before']}→{t['covered_after']}", len(t["closes"]),
+                                          len(t["new_demand"]))
+            else:  # each row's change is one what-if analysis: a build does the first few
+                change, closes, demand = NOT_COMPUTED_ZH, "", ""
             yield [rank, t["name_zh"] or t["name"], t["score"], t["level"], [f["name_zh"] for f in t["fills"]],
-                   change, len(t.get("closes", [])) if "closes" in t else "",
-                   len(t.get("new_demand", [])) if "new_demand" in t else "",
+                   change, closes, demand,
                    t["province"] + t["city"], t["ties"], t["confidence"], t["why_zh"], t["evidence"]]
         for u in targets["unfilled"]:
             yield ["", u["note_zh"], "", "", [u["name_zh"]], "", "", "", "", "", "", u["reason_zh"], ""]
