@@ -147,7 +147,9 @@ def supplied_pairs(chain, template, wanted: list[tuple[str, str]]) -> set[tuple[
     from vvalley import engine
 
     t = engine.tables(chain)
-    lineage = [(s, u) for s in template.segments for u in template.lineage[s]]
+    # Only the units the wanted pairs name: the join stays as small as the question.
+    named = {u for pair in wanted for u in pair}
+    lineage = [(s, u) for s in template.segments for u in template.lineage[s] if u in named]
     lineage = engine.memtable({"segment": [s for s, _ in lineage], "unit": [u for _, u in lineage]})
     both = sorted(set(wanted) | {(b, a) for a, b in wanted})
     wanted_table = engine.memtable({"want_a": [a for a, _ in both], "want_b": [b for _, b in both]})

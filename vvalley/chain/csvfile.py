@@ -240,16 +240,21 @@ _FIRST_LINE = re.compile(r"[^\r\n]*")
 
 def _check_width(text: str, label: str) -> None:
     """Refuse a header wider than MAX_COLUMNS before any per-column work (a cheap count first)."""
-    lines = io.StringIO(text, newline="")
-    for number, line in enumerate(lines, start=1):
+    # The first line with a value, found without copying the text (a registry export is 100s of MB).
+    start, number = 0, 1
+    while True:
+        end = text.find("\n", start)
+        line = text[start:] if end < 0 else text[start:end + 1]
         if line.strip():
             break
-    else:
-        return
+        if end < 0:
+            return
+        start, number = end + 1, number + line.count("\n") + (line.count("\r") - line.count("\r\n"))
     delimiter = _delimiter(line)
     if line.count(delimiter) < MAX_COLUMNS:
         return  # fewer delimiters than the cap: fewer columns, however the quotes fall
-    header = next(csv.reader(io.StringIO(text.lstrip("\r\n \t"), newline=""), delimiter=delimiter), [])
+    header = next(csv.reader(io.StringIO(text[start:].lstrip("\r\n \t")[:1 << 24], newline=""),
+                             delimiter=delimiter), [])
     if len(header) > MAX_COLUMNS:
         raise TableError([Problem(label, number, "", "too-many-columns",
                                   f"{len(header):,} columns in the header",
