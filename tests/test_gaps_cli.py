@@ -89,7 +89,10 @@ def test_as_of():
 def test_unknown_region_exits_2_with_close_matches():
     result = run("--data", str(FIXTURES / "segments"), "--region", "Xiaoshen")
     assert result.exit_code == 2
-    assert "no region called 'Xiaoshen'" in result.output
+    assert "错误：没有名为“Xiaoshen”的地区；相近的有：" in result.output and "Xiaoshan" in result.output
+    result = run("--data", str(FIXTURES / "segments"), "--region", "Xiaoshen", "--lang", "en")
+    assert result.exit_code == 2
+    assert "no region called 'Xiaoshen'; close matches: " in result.output
     assert "reg.cn.zj.hz.xs (Xiaoshan)" in result.output
 
 

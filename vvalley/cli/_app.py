@@ -181,6 +181,14 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     raise typer.Exit(code)
 
 
+def fail_lookup(error, code: int = EXIT_USAGE) -> NoReturn:
+    """Print a name that matches no node (model.LookupProblem), in Chinese unless --lang en, and exit 2."""
+    if _STATE["lang"] == "zh":
+        echo(f"错误：{error.sentence('zh')}", err=True)
+        raise typer.Exit(code)
+    fail(str(error), code)
+
+
 def fail_user(error, code: int = EXIT_USAGE) -> NoReturn:
     """Print a UserError as one sentence, in Chinese unless --lang en, and exit 2."""
     if _STATE["lang"] == "zh" and error.sentence("zh") != str(error):
@@ -251,7 +259,7 @@ def resolve_region_or_fail(chain, region: str | None) -> str:
     try:
         return chain.resolve(region, kinds=("region",))
     except LookupProblem as err:
-        fail(str(err))
+        fail_lookup(err)
 
 
 def resolve_or_fail(chain, text: str, kinds: tuple[str, ...] | None = None) -> str:
@@ -260,7 +268,7 @@ def resolve_or_fail(chain, text: str, kinds: tuple[str, ...] | None = None) -> s
     try:
         return chain.resolve(text, kinds=kinds)
     except LookupProblem as err:
-        fail(str(err))
+        fail_lookup(err)
 
 
 def main() -> None:
