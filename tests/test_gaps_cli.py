@@ -99,6 +99,11 @@ def test_unknown_region_exits_2_with_close_matches():
 def test_unknown_kind_exits_2_and_lists_the_kinds():
     result = run("--data", str(FIXTURES / "segments"), "--kind", "missing")
     assert result.exit_code == 2
+    assert "没有缺口类型 'missing'；可用的类型：" in result.output
+    for kind in KINDS:
+        assert kind in result.output
+    result = run("--data", str(FIXTURES / "segments"), "--kind", "missing", "--lang", "en")
+    assert result.exit_code == 2
     assert "unknown gap kind 'missing'" in result.output
     for kind in KINDS:
         assert kind in result.output
