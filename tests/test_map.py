@@ -385,3 +385,48 @@ def test_a_firm_filed_under_a_group_shows_on_the_group(tmp_path):
     chain = load_chain(tmp_path)
     tags = Tags(render_map(chain, analyse(chain, XIAOSHAN))).tags
     assert [a["data-firm"] for _, a in tags if a.get("data-group-firm") == "seg.devices"] == ["ent.camco"]
+
+
+class Chips(HTMLParser):
+    """Each panorama chip (firm, institute, candidate): its id, title and the text the Chinese view shows."""
+
+    def __init__(self, page: str):
+        super().__init__(convert_charrefs=True)
+        self.chips: list[dict] = []
+        self._chip, self._span = None, None
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        key = next((k for k in ("data-firm", "data-candidate", "data-institute") if k in attrs), None)
+        if tag == "button" and key:
+            self._chip = {"id": attrs[key], "title": attrs.get("title", ""), "zh": ""}
+            self.chips.append(self._chip)
+        elif self._chip is not None and tag == "span":
+            self._span = attrs.get("class")
+
+    def handle_endtag(self, tag):
+        if tag == "button":
+            self._chip = None
+        self._span = None
+
+    def handle_data(self, data):
+        if self._chip is not None and self._span in (None, "zh-only"):  # en-only is hidden in the Chinese view
+            self._chip["zh"] += data
+
+
+def test_chips_show_the_short_firm_name_and_keep_the_full_name_in_the_title():
+    from vvalley.analysis.wording import Names
+
+    chain = load_chain(DATA)
+    names = Names(chain)
+    chips = Chips(render_map(chain, analyse(chain, XIAOSHAN))).chips
+    assert chips
+    for chip in chips:
+        assert chip["zh"] == names.zh(chip["id"]), chip
+        assert chip["title"].startswith(chain.nodes.at[chip["id"], "name_zh"]), chip
+    shortened = {c["id"]: c["zh"] for c in chips if c["zh"] != chain.nodes.at[c["id"], "name_zh"]}
+    assert shortened and not any(name.endswith("有限公司") for name in shortened.values())
+    candidates = [c for c in chips if c["id"] == "ent.hikrobot"]
+    assert candidates and {c["zh"] for c in candidates} == {"海康机器人"}
+    assert all(c["title"] == "杭州海康机器人股份有限公司 · Hikrobot" for c in candidates)
