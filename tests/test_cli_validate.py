@@ -23,8 +23,16 @@ def run(*args: str):
     return runner.invoke(app, [str(a) for a in args])
 
 
-def test_validate_on_valid_data_prints_one_summary_line():
+def test_validate_on_valid_data_prints_one_summary_line_in_chinese_by_default():
     result = run("validate", "--data", VALID)
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines() == [
+        f"{VALID}：数据无误，共 22 个节点：环节 9、聚焦方向 1、企业 4、研究机构 1、地区 7；27 条关系：隶属 10、"
+        "供给（上游→下游） 4、服务聚焦方向 2、从事环节 4、研究环节 1、位于 5、供应 1"]
+
+
+def test_validate_on_valid_data_prints_one_summary_line():
+    result = run("validate", "--data", VALID, "--lang", "en")
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
     assert len(lines) == 1
@@ -37,12 +45,12 @@ def test_validate_on_valid_data_prints_one_summary_line():
 def test_validate_accepts_files_as_excel_saves_them(mode):
     result = run("validate", "--data", INVALID / mode)
     assert result.exit_code == 0, result.output
-    assert "OK, 22 nodes" in result.output
+    assert "数据无误，共 22 个节点" in result.output
 
 
 @pytest.mark.parametrize("mode", sorted(EXPECTED))
 def test_validate_on_bad_data_names_file_and_line_and_exits_1(mode):
-    result = run("validate", "--data", INVALID / mode)
+    result = run("validate", "--data", INVALID / mode, "--lang", "en")
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
@@ -61,21 +69,31 @@ def test_validate_on_bad_data_names_file_and_line_and_exits_1(mode):
 
 
 def test_validate_on_a_folder_without_data(tmp_path):
-    result = run("validate", "--data", tmp_path / "nowhere")
+    result = run("validate", "--data", tmp_path / "nowhere", "--lang", "en")
     assert result.exit_code == 1
     assert "chain_nodes.csv: no such file" in result.output
     assert "chain_edges.csv: no such file" in result.output
+    result = run("validate", "--data", tmp_path / "nowhere")
+    assert result.exit_code == 1
+    nodes = tmp_path / "nowhere" / "chain_nodes.csv"
+    assert f"{nodes}: 文件不存在；应在 {nodes} 有一个 CSV 文件 [missing-file]" in result.output.splitlines()
+    assert result.output.splitlines()[-1] == f"{tmp_path / 'nowhere'} 下 2 个文件中共有 2 个问题；请修正后再运行 validate。"
 
 
 @pytest.mark.parametrize("mode", ["multiple-problems", "not-text", "missing-edges-file", "part-of-cycle",
                                   "mixed-encoding", "unclosed-quote"])
 def test_build_on_bad_data_writes_nothing(tmp_path, mode):
     out = tmp_path / "out"
-    result = run("build", "--data", INVALID / mode, "--out", out)
+    result = run("build", "--data", INVALID / mode, "--out", out, "--lang", "en")
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert f"{INVALID / mode}/chain_" in result.output
     assert "nothing was written" in result.output
+    assert not out.exists()
+    result = run("build", "--data", INVALID / mode, "--out", out)
+    assert result.exit_code == 1
+    assert f"{INVALID / mode}/chain_" in result.output
+    assert result.output.splitlines()[-1].endswith("个问题；未写入任何文件。")
     assert not out.exists()
 
 
@@ -122,11 +140,16 @@ def test_main_turns_an_unexpected_exception_into_one_line_and_exit_3(monkeypatch
 
 
 def test_main_lets_data_problems_exit_1(monkeypatch, capsys):
-    monkeypatch.setattr(sys, "argv", ["vvalley", "validate", "--data", str(INVALID / "bad-id")])
+    monkeypatch.setattr(sys, "argv", ["vvalley", "validate", "--data", str(INVALID / "bad-id"), "--lang", "en"])
     with pytest.raises(SystemExit) as exit_:
         main()
     assert exit_.value.code == 1
     assert "chain_nodes.csv:24: column 'id'" in capsys.readouterr().err
+    monkeypatch.setattr(sys, "argv", ["vvalley", "validate", "--data", str(INVALID / "bad-id")])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    assert exit_.value.code == 1
+    assert "chain_nodes.csv:24: 第 24 行，列 id：发现 'Ent.Hik vision'" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("args", [["--help"], ["validate", "--help"], ["build", "--help"]])
@@ -157,7 +180,7 @@ def test_validate_lists_a_kind_up_to_the_cap_and_counts_the_rest(tmp_path):
     with (folder / "chain_edges.csv").open("a", encoding="utf-8") as edges:
         for i in range(MAX_LISTED + 1300):
             edges.write(f"ent.camco,seg.nowhere{i},operates_in,,,fixture,A,\n")
-    result = run("validate", "--data", folder)
+    result = run("validate", "--data", folder, "--lang", "en")
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == MAX_LISTED + 2
@@ -166,3 +189,10 @@ def test_validate_lists_a_kind_up_to_the_cap_and_counts_the_rest(tmp_path):
                          f"as for the {MAX_LISTED} listed above [unknown-node]")
     assert lines[-1] == (f"{MAX_LISTED + 1300} problem(s) in 1 file(s) under {folder}; "
                          "fix them and run validate again.")
+    result = run("validate", "--data", folder)
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == MAX_LISTED + 2
+    assert lines[-2] == (f"{folder / 'chain_edges.csv'}:{29 + MAX_LISTED}: 第 {29 + MAX_LISTED} 行，列 target：… 另有 "
+                         f"1,300 个同类问题未列出（第一个在这一行）；改法同上面列出的 {MAX_LISTED} 个 [unknown-node]")
+    assert lines[-1] == f"{folder} 下 1 个文件中共有 {MAX_LISTED + 1300} 个问题；请修正后再运行 validate。"

@@ -123,7 +123,7 @@ def test_ingest_writes_a_duckdb_file_that_commands_read(tmp_path, data):
     assert result.output.splitlines()[0] == f"{data}: 22 nodes, 27 edges checked, no problems."
     assert result.output.splitlines()[1].startswith(f"wrote {target} (")
     assert_same_chain(load_chain(target), load_chain(data, cache=False))
-    done = runner.invoke(app, ["validate", "--data", str(target)])
+    done = runner.invoke(app, ["validate", "--data", str(target), "--lang", "en"])
     assert done.exit_code == 0, done.output
     assert done.output.startswith(f"{target}: OK, 22 nodes")
     gaps = runner.invoke(app, ["gaps", "--data", str(target), "--format", "json"])
@@ -140,10 +140,15 @@ def test_ingest_in_chinese_by_default(tmp_path, data):
 
 def test_ingest_of_bad_data_writes_nothing(tmp_path):
     target = tmp_path / "chain.duckdb"
-    result = runner.invoke(app, ["ingest", str(INVALID / "duplicate-id"), "--to", str(target)])
+    result = runner.invoke(app, ["ingest", str(INVALID / "duplicate-id"), "--to", str(target), "--lang", "en"])
     assert result.exit_code == 1
     assert "chain_nodes.csv:24: column 'id'" in result.output
     assert "nothing was written" in result.output
+    assert list(tmp_path.iterdir()) == []
+    result = runner.invoke(app, ["ingest", str(INVALID / "duplicate-id"), "--to", str(target)])
+    assert result.exit_code == 1
+    assert "chain_nodes.csv:24: 第 24 行，列 id：id 'ent.camco' 已在第 19 行定义过；每个 id 只应定义一次" in result.output
+    assert result.output.splitlines()[-1] == f"{INVALID / 'duplicate-id'} 下 1 个文件中共有 1 个问题；未写入任何文件。"
     assert list(tmp_path.iterdir()) == []
 
 

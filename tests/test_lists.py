@@ -93,3 +93,15 @@ def test_build_analyses_once(monkeypatch):
     # One analysis of the chain as it is, handed to the map, report, lists and gap files; the target
     # list's what-ifs reuse its template (the report's year comparison analyses other years).
     assert calls.count(True) == 1
+
+
+def test_target_rows_say_what_changes_or_that_it_was_not_computed(workbook):
+    from vvalley.build import TARGET_EFFECTS_IN_BUILD
+    from vvalley.publish.lists import NOT_COMPUTED_ZH
+
+    rows = [r for r in workbook["招商目标清单"].iter_rows(min_row=2, values_only=True) if r[0]]
+    assert len(rows) > TARGET_EFFECTS_IN_BUILD
+    for row in rows[:TARGET_EFFECTS_IN_BUILD]:
+        before, after = map(int, row[5].split("→"))
+        assert after >= before and isinstance(row[6], int)
+    assert all(row[5] == NOT_COMPUTED_ZH for row in rows[TARGET_EFFECTS_IN_BUILD:])

@@ -195,11 +195,15 @@ def test_an_unreadable_nodes_file(tmp_path, monkeypatch):
         return real(self)
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
-    result = run("validate", "--data", data)
+    result = run("validate", "--data", data, "--lang", "en")
     assert result.exit_code == 1
     assert result.output.splitlines()[0] == (
         f"{nodes}: the file cannot be read (Permission denied); expected a file vvalley may read: check its "
         "permissions, or close the program that holds it [unreadable-file]")
+    result = run("validate", "--data", data)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        f"{nodes}: 文件无法读取（没有读取权限）；应为 vvalley 能读取的文件：请检查文件权限，或关闭占用它的程序 [unreadable-file]")
 
 
 @pytest.mark.parametrize("option, reason", [

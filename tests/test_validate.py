@@ -99,6 +99,16 @@ def test_the_fast_parser_reports_the_same_problems(mode, monkeypatch):
     assert signature(validate(INVALID / mode)) == EXPECTED[mode]
 
 
+@pytest.mark.parametrize("mode", sorted(EXPECTED))
+def test_the_large_file_path_reports_the_same_problems(mode, monkeypatch):
+    # Files past DISTINCT_IN_DUCKDB rows are first checked for repeated edges by DuckDB.
+    from vvalley.chain import checks
+
+    monkeypatch.setattr(csvfile, "FAST_PARSE_BYTES", 0)
+    monkeypatch.setattr(checks, "DISTINCT_IN_DUCKDB", 0)
+    assert signature(validate(INVALID / mode)) == EXPECTED[mode]
+
+
 @pytest.mark.parametrize("line_end", ["\r", "\r\n"])
 def test_the_fast_parser_reads_old_mac_line_ends_and_a_blank_first_line(line_end, tmp_path, monkeypatch):
     # A lone CR in the first line once made the fast path raise csv.Error (a traceback).

@@ -381,7 +381,7 @@ class _Context:
         by_leaf: dict[str, set] = {}
         for institute, leaf in zip(research["institute"], research["segment"]):
             by_leaf.setdefault(leaf, set()).add(institute)
-        layers = dict(zip(self.chain.nodes.index, self.chain.nodes["layer"].astype(str)))
+        layers = dict(zip(self.t.segments, self.chain.nodes["layer"].reindex(self.t.segments).fillna("").astype(str)))
         rows = []
         for segment in self.t.segments:
             n_inst = len(set().union(*(by_leaf.get(s, set()) for s in self.t.subtree[segment])))

@@ -140,27 +140,28 @@ def supplied_pairs(chain, template, wanted: list[tuple[str, str]]) -> set[tuple[
     """Which of the `wanted` (segment a, segment b) pairs have a supplies tie, anywhere in the data,
     between a firm in a (or below it) and a firm in b (or below it), in either direction.
 
-    One query on the engine in use: supplies joined to each end's segments and their groups,
-    kept where the pair is wanted, distinct."""
+    One query on the engine in use: the distinct (segment, segment) pairs that supplies ties join,
+    over the firms of the segments the wanted pairs hold (each firm's own segments: a few hundred
+    pairs at most, whatever the number of ties); they are lifted to the groups above them here."""
     if not wanted:
         return set()
     from vvalley import engine
 
+    relevant = sorted({s for pair in wanted for unit in pair for s in template.subtree[unit]})
     t = engine.tables(chain)
-    lineage = [(s, u) for s in template.segments for u in template.lineage[s]]
-    lineage = engine.memtable({"segment": [s for s, _ in lineage], "unit": [u for _, u in lineage]})
-    both = sorted(set(wanted) | {(b, a) for a, b in wanted})
-    wanted_table = engine.memtable({"want_a": [a for a, _ in both], "want_b": [b for _, b in both]})
     ops = t.relation("operates_in")
-    units = (ops.join(lineage, ops.target == lineage.segment)
-             .select(firm=ops.source, unit=lineage.unit).distinct())
+    ops = ops.filter(engine.isin(ops.target, relevant)).select(firm=ops.source, segment=ops.target).distinct()
     supplies = t.relation("supplies").select("source", "target").distinct()
-    ends_a = units.select(firm_a=units.firm, unit_a=units.unit)
-    ends_b = units.select(firm_b=units.firm, unit_b=units.unit)
+    ends_a = ops.select(firm_a=ops.firm, segment_a=ops.segment)
+    ends_b = ops.select(firm_b=ops.firm, segment_b=ops.segment)
     pairs = (supplies.join(ends_a, supplies.source == ends_a.firm_a)
              .join(ends_b, supplies.target == ends_b.firm_b)
-             .select("unit_a", "unit_b"))
-    pairs = pairs.join(wanted_table, (pairs.unit_a == wanted_table.want_a) & (pairs.unit_b == wanted_table.want_b))
-    found = engine.fetch(pairs.select("unit_a", "unit_b").distinct())
-    ties = set(zip(found["unit_a"], found["unit_b"]))
-    return {(a, b) for a, b in wanted if (a, b) in ties or (b, a) in ties}
+             .select("segment_a", "segment_b").distinct())
+    found = engine.fetch(pairs)
+    lineage = template.lineage
+    tied: set[tuple[str, str]] = set()
+    for a, b in zip(found["segment_a"].tolist(), found["segment_b"].tolist()):
+        for unit_a in lineage.get(a, (a,)):
+            for unit_b in lineage.get(b, (b,)):
+                tied.add((unit_a, unit_b))
+    return {(a, b) for a, b in wanted if (a, b) in tied or (b, a) in tied}

@@ -198,9 +198,11 @@ def _count(chain, template, units: dict[str, str]) -> dict:
     per_seg = engine.fetch(placed.group_by("seg").agg(firms=placed.firm.nunique()))
     total = engine.fetch(firm_unit.aggregate(firms=firm_unit.firm.nunique()).select(
         "firms", key=ibis.literal("all")))
-    return {"cells": {(str(u), str(s)): int(n) for u, s, n in zip(cells["unit"], cells["seg"], cells["firms"])},
-            "unit_firms": {str(u): int(n) for u, n in zip(per_unit["unit"], per_unit["firms"])},
-            "seg_firms": {str(s): int(n) for s, n in zip(per_seg["seg"], per_seg["firms"])},
+    # tolist(): Python values in one pass (iterating Arrow-backed columns goes value by value).
+    return {"cells": dict(zip(zip(cells["unit"].astype(str).tolist(), cells["seg"].astype(str).tolist()),
+                              cells["firms"].astype(int).tolist())),
+            "unit_firms": dict(zip(per_unit["unit"].astype(str).tolist(), per_unit["firms"].astype(int).tolist())),
+            "seg_firms": dict(zip(per_seg["seg"].astype(str).tolist(), per_seg["firms"].astype(int).tolist())),
             "total": int(total["firms"].iloc[0]) if len(total) else 0}
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections.abc import Mapping
+
+import pandas as pd
 
 # How many names a sentence lists before it says "等 N 家".
 NAMES_IN_SENTENCE = 3
@@ -18,22 +21,52 @@ STATUS_ZH = {"covered": "强", "weak": "弱", "missing": "缺"}
 SIDE_ZH = {"upstream": "缺上游", "downstream": "缺下游"}
 
 
+class _Column(Mapping):
+    """One text column of the nodes table as a read-only mapping id -> text, read per id on demand
+    (a command names hundreds of nodes, not the million a registry holds)."""
+
+    def __init__(self, column, fallback: "_Column | None" = None):
+        self._column, self._fallback, self._read = column, fallback, {}
+
+    def __getitem__(self, node: str) -> str:
+        try:
+            return self._read[node]
+        except KeyError:
+            pass
+        if node not in self._column.index:
+            raise KeyError(node)
+        value = self._column.at[node]
+        text = "" if value is None or value is pd.NA or (isinstance(value, float) and value != value) else str(value)
+        if not text and self._fallback is not None:
+            text = self._fallback[node]
+        self._read[node] = text
+        return text
+
+    def __iter__(self):
+        return iter(self._column.index)
+
+    def __len__(self) -> int:
+        return len(self._column)
+
+    def __contains__(self, node) -> bool:
+        return node in self._column.index
+
+
 class Names:
-    """Display names of a chain's nodes, read once per chain: Chinese (short for firms), English, labels."""
+    """Display names of a chain's nodes, one per chain: Chinese (short for firms), English, labels."""
 
     # One per chain object (chains are not changed in place; a what-if makes a new one), so the
-    # many callers of Names(chain) in one command read a million names once.
+    # many callers of Names(chain) in one command share what was read.
     _made: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
     def __new__(cls, chain):
         made = cls._made.get(chain)
         if made is None:
             made = super().__new__(cls)
-            ids = chain.nodes.index.tolist()
-            made.en = dict(zip(ids, chain.nodes["name"].fillna("").astype(str).tolist()))
-            made.zh_full = {k: (v or made.en[k]) for k, v in
-                            zip(ids, chain.nodes["name_zh"].fillna("").astype(str).tolist())}
-            made.kind = dict(zip(ids, chain.nodes["kind"].astype(str).tolist()))
+            nodes = chain.nodes
+            made.en = _Column(nodes["name"])
+            made.zh_full = _Column(nodes["name_zh"], fallback=made.en)
+            made.kind = _Column(nodes["kind"])
             cls._made[chain] = made
         return made
 

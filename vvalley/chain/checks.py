@@ -8,7 +8,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from vvalley.chain.csvfile import LINE_COLUMN, Table
-from vvalley.chain.problems import MAX_LISTED, Problem, choices_hint, quoted
+from vvalley.chain.problems import MAX_LISTED, Problem, choices_hint, choices_hint_zh, quoted
 from vvalley.chain.schema import (ACTOR_KINDS, CONFIDENCE, EDGE_COLUMNS, ID_PATTERN, KINDS, LAYERS, NODE_COLUMNS,
                                   NODES_FILE, RELATIONS, YEAR_MAX, YEAR_MIN)
 from vvalley.chain.suggest import IdIndex, NameIndex
@@ -34,9 +34,9 @@ class Checker:
             return self.frame.iloc[0:0, :0].assign(**{LINE_COLUMN: []})
         return self.frame.loc[mask, [c for c in self.frame.columns if c in _SCHEMA_NAMES]]
 
-    def add(self, rows: pd.DataFrame, column: str, code: str, found, expected) -> None:
-        """One problem per row of `rows` (in file order); found/expected may be callables of the row,
-        called only for the rows listed."""
+    def add(self, rows: pd.DataFrame, column: str, code: str, found, expected, found_zh, expected_zh) -> None:
+        """One problem per row of `rows` (in file order); found/expected (and their Chinese) may be
+        callables of the row, called only for the rows listed."""
         if rows.empty:  # the usual case: no row is at fault, nothing to format
             return
         key = (column, code)
@@ -46,7 +46,9 @@ class Checker:
             self.problems.append(Problem(
                 self.label, int(row[LINE_COLUMN]), column, code,
                 found(row) if callable(found) else found,
-                expected(row) if callable(expected) else expected))
+                expected(row) if callable(expected) else expected,
+                found_zh=found_zh(row) if callable(found_zh) else found_zh,
+                expected_zh=expected_zh(row) if callable(expected_zh) else expected_zh))
         self._listed[key] = self._listed.get(key, 0) + len(listed)
         if len(rows) > len(listed):
             first = int(rows[LINE_COLUMN].iloc[len(listed)])
@@ -69,7 +71,9 @@ class Checker:
             self.problems.append(Problem(
                 self.label, line, column, code,
                 f"… and {count:,} more problems of this kind, not listed (the first of them on this line)",
-                f"the same as for the {MAX_LISTED} listed above", more=count))
+                f"the same as for the {MAX_LISTED} listed above", more=count,
+                found_zh=f"… 另有 {count:,} 个同类问题未列出（第一个在这一行）",
+                expected_zh=f"改法同上面列出的 {MAX_LISTED} 个"))
         self._more.clear()
 
     def required_columns(self, columns) -> set[str]:
@@ -88,16 +92,19 @@ class Checker:
             if column.required and column.name not in present:
                 self.problems.append(Problem(self.label, self.header_line, column.name, "missing-column",
                                              f"no column {column.name!r} in the header ({header})",
-                                             f"a column named {column.name!r}: {column.description}"))
+                                             f"a column named {column.name!r}: {column.description}",
+                                             found_zh=f"表头中没有列 {column.name!r}（现有的列：{header}）",
+                                             expected_zh=f"应有名为 {column.name!r} 的列：{_describe_zh(column.name)}"))
         return present
 
-    def not_empty(self, column: str, mask: pd.Series | None = None, why: str = "") -> pd.Series:
+    def not_empty(self, column: str, mask: pd.Series | None = None, why: str = "", why_zh: str = "") -> pd.Series:
         """Rows (within mask) where `column` is empty are reported; returns the non-empty mask."""
         values = self.frame[column]
         empty = values == ""
         bad = empty if mask is None else empty & mask
         self.add(self.rows(bad), column, "empty-value", "empty value",
-                 why or f"a value ({_describe(column)})")
+                 why or f"a value ({_describe(column)})", "值为空",
+                 why_zh or f"应填写（{_describe_zh(column)}）")
         return ~empty
 
     def choice(self, column: str, choices: tuple[str, ...]) -> pd.Series:
@@ -105,7 +112,8 @@ class Checker:
         values = self.frame[column]
         ok = values.isin(choices)
         self.add(self.rows((values != "") & ~ok), column, "unknown-choice",
-                 lambda r: f"found {quoted(r[column])}", lambda r: choices_hint(r[column], choices))
+                 lambda r: f"found {quoted(r[column])}", lambda r: choices_hint(r[column], choices),
+                 lambda r: f"发现 {quoted(r[column])}", lambda r: choices_hint_zh(r[column], choices))
         return ok
 
     def ids(self, column: str) -> pd.Series:
@@ -114,7 +122,9 @@ class Checker:
         self.add(self.rows((values != "") & ~well_formed), column, "bad-id",
                  lambda r: f"found {quoted(r[column])}",
                  "an id of lowercase letters, digits and . _ - (starting with a letter or digit), "
-                 "e.g. ent.shining3d")
+                 "e.g. ent.shining3d",
+                 lambda r: f"发现 {quoted(r[column])}",
+                 "id 应只含小写字母、数字和 . _ -（以字母或数字开头），例如 ent.shining3d")
         return well_formed
 
     def years(self) -> None:
@@ -131,12 +141,16 @@ class Checker:
                                     index=numbers.index)
             self.add(self.rows((raw != "") & ~is_year), column, "bad-year",
                      lambda r, c=column: f"found {quoted(r[c])}",
-                     f"a year between {YEAR_MIN} and {YEAR_MAX}, e.g. 2019, or empty")
+                     f"a year between {YEAR_MIN} and {YEAR_MAX}, e.g. 2019, or empty",
+                     lambda r, c=column: f"发现 {quoted(r[c])}",
+                     f"应为 {YEAR_MIN} 到 {YEAR_MAX} 之间的年份，例如 2019，或留空")
             parsed[column] = numbers.where(is_year).astype("Int64")
         order = (parsed["since"] > parsed["until"]).fillna(False).astype(bool)
         self.add(self.rows(order), "since", "year-order",
                  lambda r: f"since {r['since']} is after until {r['until']}",
-                 "since ≤ until")
+                 "since ≤ until",
+                 lambda r: f"since {r['since']} 晚于 until {r['until']}",
+                 "应为 since ≤ until")
         self.frame["since"], self.frame["until"] = parsed["since"], parsed["until"]
 
     def normalise_case(self, column: str, upper: bool = False) -> None:
@@ -172,6 +186,29 @@ def _describe(column: str) -> str:
         if spec.name == column:
             return spec.description
     return column
+
+
+# The columns' descriptions in Chinese (as _describe: the node file's where both files have the column).
+DESCRIPTION_ZH = {
+    "id": "唯一且不变的 id，例如 seg.chips.cis、ent.shining3d",
+    "kind": "节点是什么：segment、focus_area、enterprise、institute 或 region",
+    "name": "英文显示名称",
+    "name_zh": "中文名称",
+    "layer": "所在链层；环节必填",
+    "description": "一句话说明",
+    "since": "节点出现的第一年（成立年份）；留空表示一直都有",
+    "until": "节点存在的最后一年（关闭年份）；留空表示仍然存在",
+    "evidence": "事实的来源（网址或文件，并注明日期）；企业和研究机构必填",
+    "confidence": "A 官方/备案，B 可靠媒体，C 聚合网站/自媒体，U 未核实",
+    "source": "关系起点的节点 id",
+    "target": "关系终点的节点 id",
+    "relation": "这条关系说的是什么",
+    "weight": "强度，例如供货份额；默认 1",
+}
+
+
+def _describe_zh(column: str) -> str:
+    return DESCRIPTION_ZH.get(column, column)
 
 
 def _optional(frame: pd.DataFrame, columns) -> None:
@@ -211,7 +248,9 @@ def check_nodes(table: Table, label: str, problems: list[Problem]) -> pd.DataFra
             first_line = frame.loc[has_id, ["id", LINE_COLUMN]].groupby("id")[LINE_COLUMN].min()
             check.add(repeated, "id", "duplicate-id",
                       lambda r: f"id {quoted(r['id'])} is already defined on line {first_line[r['id']]}",
-                      "each id once")
+                      "each id once",
+                      lambda r: f"id {quoted(r['id'])} 已在第 {first_line[r['id']]} 行定义过",
+                      "每个 id 只应定义一次")
     if "kind" in present:
         check.normalise_case("kind")
         if check.not_empty("kind").any():
@@ -222,9 +261,11 @@ def check_nodes(table: Table, label: str, problems: list[Problem]) -> pd.DataFra
     check.choice("layer", LAYERS)
     if "kind" in present:
         check.not_empty("layer", frame["kind"] == "segment",
-                        "a layer for a segment: one of: " + ", ".join(LAYERS))
+                        "a layer for a segment: one of: " + ", ".join(LAYERS),
+                        "环节（segment）必须填 layer，应为以下之一：" + "、".join(LAYERS))
         check.not_empty("evidence", frame["kind"].isin(ACTOR_KINDS),
-                        "evidence for an enterprise or institute: a URL or document, with its date")
+                        "evidence for an enterprise or institute: a URL or document, with its date",
+                        "企业和研究机构必须填 evidence：网址或文件，并注明日期")
     check.normalise_case("confidence", upper=True)
     check.choice("confidence", CONFIDENCE)
     check.years()
@@ -289,19 +330,24 @@ def check_edges(table: Table, label: str, nodes: pd.DataFrame | None,
 
     loops = (frame["source"] == frame["target"]) & (frame["source"] != "")
     check.add(check.rows(loops), "target", "self-loop",
-              lambda r: f"{r['relation']} edge from {quoted(r['source'])} to itself", "two different nodes")
+              lambda r: f"{r['relation']} edge from {quoted(r['source'])} to itself", "two different nodes",
+              lambda r: f"{r['relation']} 关系从 {quoted(r['source'])} 指向它自己", "应连接两个不同的节点")
     key = ["source", "target", "relation", "since", "until"]
-    dup = frame.duplicated(key, keep="first") & (frame["source"] != "")
-    if dup.any():
+    dup = (frame.duplicated(key, keep="first") & (frame["source"] != "")) if _may_repeat(frame, key) else None
+    if dup is not None and dup.any():
         first_line = frame[key + [LINE_COLUMN]].drop_duplicates(key).set_index(key)[LINE_COLUMN]
         check.add(check.rows(dup), "", "duplicate-edge",
                   lambda r: f"{r['relation']} {r['source']} -> {r['target']} is already given on line "
                             f"{first_line.get(tuple(r[k] for k in key), '?')}",
-                  "each edge once (give a second period with other since/until years)")
+                  "each edge once (give a second period with other since/until years)",
+                  lambda r: f"{r['relation']} {r['source']} -> {r['target']} 已在第 "
+                            f"{first_line.get(tuple(r[k] for k in key), '?')} 行给出过",
+                  "每条关系只应给出一次（同一关系的另一时段请写不同的 since/until 年份）")
 
     needs_evidence = frame["relation"].isin(FACT_RELATIONS)
     check.not_empty("evidence", needs_evidence,
-                    "evidence for a fact about an enterprise or institute: a URL or document, with its date")
+                    "evidence for a fact about an enterprise or institute: a URL or document, with its date",
+                    "关于企业或研究机构的事实必须填 evidence：网址或文件，并注明日期")
 
     if nodes is None:
         check.close()
@@ -324,6 +370,23 @@ def check_edges(table: Table, label: str, nodes: pd.DataFrame | None,
     return frame
 
 
+# Past this many rows a repeated edge is first looked for by DuckDB (a parallel distinct count,
+# ~3× faster than pandas' duplicated on a registry's millions of edges); pandas then finds the rows.
+DISTINCT_IN_DUCKDB = 200_000
+
+
+def _may_repeat(frame: pd.DataFrame, key: list[str]) -> bool:
+    """Whether some rows may repeat on `key` (False only when every row is known distinct)."""
+    if len(frame) < DISTINCT_IN_DUCKDB:
+        return True
+    import duckdb
+
+    keys = pa.Table.from_pandas(frame[key], preserve_index=False)  # noqa: F841 - read by the query below
+    with duckdb.connect() as con:
+        distinct = con.sql(f"SELECT count(*) FROM (SELECT DISTINCT {', '.join(key)} FROM keys)").fetchall()[0][0]
+    return distinct < len(frame)
+
+
 def _check_weight(check: Checker) -> None:
     frame = check.frame
     raw = frame["weight"]
@@ -331,7 +394,8 @@ def _check_weight(check: Checker) -> None:
     # inf would pass "≥ 0" and then be written as Infinity, which is not JSON.
     bad = (raw != "") & ~((numbers >= 0) & (numbers < float("inf"))).fillna(False).astype(bool)
     check.add(check.rows(bad), "weight", "bad-number", lambda r: f"found {quoted(r['weight'])}",
-              "a number ≥ 0 (e.g. 0.35 for a 35% share), or empty for 1")
+              "a number ≥ 0 (e.g. 0.35 for a 35% share), or empty for 1",
+              lambda r: f"发现 {quoted(r['weight'])}", "应为 ≥ 0 的数（例如 0.35 表示 35% 的份额），或留空表示 1")
     frame["weight"] = numbers.where(~bad & (raw != ""), 1.0).astype(float)
 
 
@@ -351,11 +415,24 @@ def _report_unknown(check: Checker, unknown: pd.DataFrame, column: str, keys: No
             ids = fitting or ids
         return ids[:3]
 
+    closest: dict[str, list[str]] = {}  # each listed value's close ids, found once for both languages
+
+    def close_to(value: str) -> list[str]:
+        if value not in closest:
+            closest[value] = keys.close.close(value)
+        return closest[value]
+
     def found(row) -> str:
         value = row[column]
         if named(value, row["relation"]):
             return f"{quoted(value)} is a name, not an id in {NODES_FILE}"
         return f"{quoted(value)} is not an id in {NODES_FILE}"
+
+    def found_zh(row) -> str:
+        value = row[column]
+        if named(value, row["relation"]):
+            return f"{quoted(value)} 是名称，不是 {NODES_FILE} 中的 id"
+        return f"{quoted(value)} 不是 {NODES_FILE} 中的 id"
 
     def expected(row) -> str:
         value = row[column]
@@ -363,11 +440,20 @@ def _report_unknown(check: Checker, unknown: pd.DataFrame, column: str, keys: No
         if ids:
             means = " or ".join(f"{i!r} ({_label(keys.frame, i)})" for i in ids)
             return f"the id of a node in {NODES_FILE}, not its name (did you mean {means}?)"
-        close = keys.close.close(value)
+        close = close_to(value)
         return "the id of a node in " + NODES_FILE + (
             f" (did you mean {', '.join(map(repr, close))}?)" if close else "")
 
-    check.add(unknown, column, "unknown-node", found, expected)
+    def expected_zh(row) -> str:
+        value = row[column]
+        ids = named(value, row["relation"])
+        if ids:
+            means = " 或 ".join(f"{i!r}（{_label(keys.frame, i)}）" for i in ids)
+            return f"应为 {NODES_FILE} 中节点的 id，而不是名称（是否想写 {means}？）"
+        close = close_to(value)
+        return f"应为 {NODES_FILE} 中节点的 id" + (f"（是否想写 {'、'.join(map(repr, close))}？）" if close else "")
+
+    check.add(unknown, column, "unknown-node", found, expected, found_zh, expected_zh)
 
 
 def _label(nodes: pd.DataFrame, node_id: str) -> str:
@@ -404,7 +490,9 @@ def _check_kinds(check: Checker, frame: pd.DataFrame, typed: np.ndarray, kind: d
                                       _tk=[KINDS[k] for k in kind["target"][bad_rows]])
     check.add(bad, "relation", "wrong-kinds",
               lambda r: f"{r['relation']} from {r['_sk']} {quoted(r['source'])} to {r['_tk']} {quoted(r['target'])}",
-              lambda r: _allowed(r["relation"]))
+              lambda r: _allowed(r["relation"]),
+              lambda r: f"{r['relation']} 关系从 {r['_sk']} {quoted(r['source'])} 指向 {r['_tk']} {quoted(r['target'])}",
+              lambda r: _allowed_zh(r["relation"]))
 
 
 def _allowed(relation: str) -> str:
@@ -412,3 +500,10 @@ def _allowed(relation: str) -> str:
     if relation == "part_of":
         return "part_of from segment to segment or from region to region"
     return f"{relation} from {' or '.join(spec.sources)} to {' or '.join(spec.targets)}"
+
+
+def _allowed_zh(relation: str) -> str:
+    spec = RELATIONS[relation]
+    if relation == "part_of":
+        return "part_of 只能从 segment 指向 segment，或从 region 指向 region"
+    return f"{relation} 只能从 {' 或 '.join(spec.sources)} 指向 {' 或 '.join(spec.targets)}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import io
 import itertools
 import re
@@ -46,19 +47,22 @@ class TableError(Exception):
 def read_table(path: Path, label: str) -> Table:
     """Read `path` into a Table; raise TableError with file-level problems."""
     if not path.is_file():
-        raise TableError([Problem(label, 0, "", "missing-file", "no such file",
-                                  f"a CSV file at {path}")])
+        raise TableError([Problem(label, 0, "", "missing-file", "no such file", f"a CSV file at {path}",
+                                  found_zh="文件不存在", expected_zh=f"应在 {path} 有一个 CSV 文件")])
     try:
         raw = path.read_bytes()
     except OSError as err:  # no read permission, a file locked by another program, an I/O error
         reason = err.strerror or type(err).__name__
         raise TableError([Problem(label, 0, "", "unreadable-file", f"the file cannot be read ({reason})",
                                   "a file vvalley may read: check its permissions, or close the program "
-                                  "that holds it")]) from None
+                                  "that holds it",
+                                  found_zh=f"文件无法读取（{_OS_REASON_ZH.get(err.errno, reason)}）",
+                                  expected_zh="应为 vvalley 能读取的文件：请检查文件权限，或关闭占用它的程序")]) from None
     text, encoding = decode_text(raw, label)
     if not text.strip():
         raise TableError([Problem(label, 0, "", "empty-file", "the file is empty",
-                                  "a header row naming the columns, then one row per record")])
+                                  "a header row naming the columns, then one row per record",
+                                  found_zh="文件是空的", expected_zh="应先有一行表头写明各列名称，其后每行一条记录")])
     _check_width(text, label)
     return _parse(text, label, encoding, fast=len(raw) > FAST_PARSE_BYTES)
 
@@ -66,6 +70,10 @@ def read_table(path: Path, label: str) -> Table:
 # ---- encodings --------------------------------------------------------------------------
 
 UTF8_HINT = "in Excel use Save As > 'CSV UTF-8 (Comma delimited)'"
+UTF8_HINT_ZH = "在 Excel 中用“另存为”，文件类型选“CSV UTF-8(逗号分隔)”"
+# Why the OS refused a read, in Chinese (other reasons are shown as the OS says them).
+_OS_REASON_ZH = {errno.EACCES: "没有读取权限", errno.EPERM: "不允许读取", errno.EBUSY: "文件正被占用",
+                 errno.EIO: "磁盘读写错误", errno.EISDIR: "这是文件夹，不是文件"}
 # A GBK reading is Chinese text when nearly all its two-byte characters lie in GB2312, the
 # common hanzi and punctuation (both bytes A1-FE). Western text in Windows-1252 read as GBK
 # pairs an accented letter with the ASCII letter after it (Caméras: e9 72 -> 閞), which GB2312
@@ -89,19 +97,25 @@ def decode_text(raw: bytes, label: str) -> tuple[str, str]:
     """
     if raw.startswith(b"PK\x03\x04") or raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise TableError([Problem(label, 0, "", "not-text", "an Excel workbook, not a CSV file",
-                                  "a CSV file: in Excel use Save As > 'CSV UTF-8 (Comma delimited)'")])
+                                  "a CSV file: in Excel use Save As > 'CSV UTF-8 (Comma delimited)'",
+                                  found_zh="这是 Excel 工作簿，不是 CSV 文件",
+                                  expected_zh=f"应为 CSV 文件：{UTF8_HINT_ZH}")])
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise TableError([Problem(label, 1, "", "encoding", "UTF-16 text (Excel's 'Unicode Text')",
-                                  "UTF-8 CSV: in Excel use Save As > 'CSV UTF-8 (Comma delimited)'")])
+                                  "UTF-8 CSV: in Excel use Save As > 'CSV UTF-8 (Comma delimited)'",
+                                  found_zh="UTF-16 文本（Excel 的“Unicode 文本”）",
+                                  expected_zh=f"应为 UTF-8 编码的 CSV：{UTF8_HINT_ZH}")])
     nul = raw.find(b"\x00")
     if nul >= 0:
         raise TableError([Problem(label, line_of(raw, nul), "", "not-text",
-                                  "binary data (a NUL byte)", "a CSV text file")])
+                                  "binary data (a NUL byte)", "a CSV text file",
+                                  found_zh="二进制数据（含 NUL 字节）", expected_zh="应为 CSV 文本文件")])
     if raw.startswith(codecs.BOM_UTF8):
         try:
             return raw[3:].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as err:
-            raise TableError([_bad_bytes(raw, err.start + 3, label, "UTF-8 (the file starts with a UTF-8 BOM)")])
+            raise TableError([_bad_bytes(raw, err.start + 3, label, "UTF-8 (the file starts with a UTF-8 BOM)",
+                                         "应为 UTF-8 编码（文件以 UTF-8 BOM 开头）")])
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as utf8_err:
@@ -126,7 +140,8 @@ def decode_text(raw: bytes, label: str) -> tuple[str, str]:
         if any(ord(ch) >= 0x2E80 for ch in line):
             number = index + 1
             raise TableError([_bad_bytes(raw, first_bad_utf8, label,
-                                         f"one encoding for the whole file (line {number} is UTF-8)")])
+                                         f"one encoding for the whole file (line {number} is UTF-8)",
+                                         f"整个文件应使用同一种编码（第 {number} 行是 UTF-8）")])
     return text, "gb18030"
 
 
@@ -170,14 +185,17 @@ def _not_utf8(raw: bytes, offset: int, label: str) -> Problem:
     """The problem for a file that is neither UTF-8 nor Chinese GBK: named as Western text when it reads as such."""
     western = western_reading(raw)
     if western is None:
-        return _bad_bytes(raw, offset, label, "one encoding for the whole file, UTF-8 or GBK/GB18030")
+        return _bad_bytes(raw, offset, label, "one encoding for the whole file, UTF-8 or GBK/GB18030",
+                          "整个文件应使用同一种编码：UTF-8 或 GBK/GB18030")
     line = line_of(raw, offset)
     start, end = _line_span(raw, offset)
     shown = raw[start:end].decode("cp1252", errors="replace").strip()
     return Problem(label, line, "", "encoding",
                    f"this file is Windows-1252/Latin-1 (Western European) text, not UTF-8 "
                    f"(this line reads {quoted(shown)})",
-                   f"a UTF-8 file: {UTF8_HINT}, or in a text editor save with encoding UTF-8")
+                   f"a UTF-8 file: {UTF8_HINT}, or in a text editor save with encoding UTF-8",
+                   found_zh=f"这个文件是 Windows-1252/Latin-1（西欧文字）文本，不是 UTF-8（这一行读作 {quoted(shown)}）",
+                   expected_zh=f"应为 UTF-8 文件：{UTF8_HINT_ZH}，或在文本编辑器中以 UTF-8 编码保存")
 
 
 def line_of(raw: bytes | str, offset: int) -> int:
@@ -197,18 +215,21 @@ def _line_span(raw: bytes, offset: int) -> tuple[int, int]:
 _UTF8_3BYTE = re.compile(rb"[\xe2-\xef][\x80-\xbf]{2}")
 
 
-def _bad_bytes(raw: bytes, offset: int, label: str, expected: str) -> Problem:
+def _bad_bytes(raw: bytes, offset: int, label: str, expected: str, expected_zh: str) -> Problem:
     line = line_of(raw, offset)
     start, end = _line_span(raw, offset)
     column = offset - start + 1
     snippet = raw[offset: offset + 4].hex(" ")
     found = f"this line is not UTF-8 text (bytes {snippet} at byte {column} of the line)"
+    found_zh = f"这一行不是 UTF-8 文本（该行第 {column} 个字节起为 {snippet}）"
     try:  # say what the line reads as when it is GBK, so the person sees which line it is
         as_gbk = raw[start:end].decode("gb18030").strip()
         found = f"this line is GBK/GB18030 text, not UTF-8 ({quoted(as_gbk)}, bytes {snippet} at byte {column})"
+        found_zh = f"这一行是 GBK/GB18030 文本，不是 UTF-8（{quoted(as_gbk)}，第 {column} 个字节起为 {snippet}）"
     except UnicodeDecodeError:
         pass
-    return Problem(label, line, "", "encoding", found, f"{expected}; {UTF8_HINT}")
+    return Problem(label, line, "", "encoding", found, f"{expected}; {UTF8_HINT}",
+                   found_zh=found_zh, expected_zh=f"{expected_zh}；{UTF8_HINT_ZH}")
 
 
 # ---- the header -------------------------------------------------------------------------
@@ -219,21 +240,29 @@ _FIRST_LINE = re.compile(r"[^\r\n]*")
 
 def _check_width(text: str, label: str) -> None:
     """Refuse a header wider than MAX_COLUMNS before any per-column work (a cheap count first)."""
-    lines = io.StringIO(text, newline="")
-    for number, line in enumerate(lines, start=1):
+    # The first line with a value, found without copying the text (a registry export is 100s of MB).
+    start, number = 0, 1
+    while True:
+        end = text.find("\n", start)
+        line = text[start:] if end < 0 else text[start:end + 1]
         if line.strip():
             break
-    else:
-        return
+        if end < 0:
+            return
+        start, number = end + 1, number + line.count("\n") + (line.count("\r") - line.count("\r\n"))
     delimiter = _delimiter(line)
     if line.count(delimiter) < MAX_COLUMNS:
         return  # fewer delimiters than the cap: fewer columns, however the quotes fall
-    header = next(csv.reader(io.StringIO(text.lstrip("\r\n \t"), newline=""), delimiter=delimiter), [])
+    header = next(csv.reader(io.StringIO(text[start:].lstrip("\r\n \t")[:1 << 24], newline=""),
+                             delimiter=delimiter), [])
     if len(header) > MAX_COLUMNS:
         raise TableError([Problem(label, number, "", "too-many-columns",
                                   f"{len(header):,} columns in the header",
                                   f"at most {MAX_COLUMNS:,} columns (the schema's columns and extra ones); "
-                                  "is this the right file, saved with the right delimiter?")])
+                                  "is this the right file, saved with the right delimiter?",
+                                  found_zh=f"表头有 {len(header):,} 列",
+                                  expected_zh=f"应不超过 {MAX_COLUMNS:,} 列（数据规范的列加上自己加的列）；"
+                                              "是不是选错了文件，或保存时用错了分隔符？")])
 
 
 def _check_names(header: list[str], label: str, line: int) -> None:
@@ -244,7 +273,9 @@ def _check_names(header: list[str], label: str, line: int) -> None:
         if bad is not None:
             problems.append(Problem(label, line, for_terminal(name), "bad-column-name",
                                     f"column {index} of the header holds the invisible character {visible(bad)}",
-                                    "a column name of visible characters (retype it, or delete the column)"))
+                                    "a column name of visible characters (retype it, or delete the column)",
+                                    found_zh=f"表头第 {index} 列含不可见字符 {visible(bad)}",
+                                    expected_zh="列名应只含可见字符（重新输入列名，或删除这一列）"))
     if problems:
         raise TableError(problems)
 
@@ -312,7 +343,9 @@ def _parse_rows(text: str, label: str, delimiter: str) -> tuple[pd.DataFrame, li
         if name and name in seen:
             header_problems.append(Problem(label, header_line, name, "duplicate-column",
                                            f"column {name!r} appears twice (fields {seen[name] + 1} and {index + 1})",
-                                           "each column once"))
+                                           "each column once",
+                                           found_zh=f"列 {name!r} 出现了两次（第 {seen[name] + 1} 和第 {index + 1} 个字段）",
+                                           expected_zh="每列只应出现一次"))
         seen.setdefault(name, index)
     if header_problems:
         raise TableError(header_problems)
@@ -326,7 +359,9 @@ def _parse_rows(text: str, label: str, delimiter: str) -> tuple[pd.DataFrame, li
             if any(extra):
                 problems.append(Problem(label, first_line, "", "bad-row",
                                         f"{len(values)} fields",
-                                        f"at most {width} fields, as in the header (is a value with a comma not quoted?)"))
+                                        f"at most {width} fields, as in the header (is a value with a comma not quoted?)",
+                                        found_zh=f"这一行有 {len(values)} 个字段",
+                                        expected_zh=f"应不超过 {width} 个字段，与表头一致（是否有含逗号的值没有加引号？）"))
                 continue
             values = values[:width]
         rows.append(values + [""] * (width - len(values)))
@@ -341,6 +376,7 @@ def _parse_rows(text: str, label: str, delimiter: str) -> tuple[pd.DataFrame, li
 
 QUOTES_EXPECTED = ('quotes in pairs: a value with a comma, a quote or a line break is written "like, this", '
                    'with a quote inside it doubled ("")')
+QUOTES_EXPECTED_ZH = '引号应成对出现：含逗号、引号或换行的值写成 "像, 这样"，值里面的引号写两个（""）'
 MAX_RESTARTS = 100
 
 
@@ -365,16 +401,22 @@ def _records(text: str, label: str, delimiter: str) -> tuple[list[tuple[int, lis
                 line = start + reader.line_num + 1
         except csv.Error as err:
             limit = csv.field_size_limit()
+            too_long = "field larger" in str(err)
             found = (f"a value longer than {limit} characters starts here (is a quote opened and never closed?)"
-                     if "field larger" in str(err) else f"a row that cannot be read ({err})")
-            problems.append(Problem(label, line, "", "bad-row", found, QUOTES_EXPECTED))
+                     if too_long else f"a row that cannot be read ({err})")
+            found_zh = (f"从这里开始的一个值超过 {limit} 个字符（是否有引号打开后没有关闭？）"
+                        if too_long else f"这一行无法读取（csv 模块报告：{err}）")
+            problems.append(Problem(label, line, "", "bad-row", found, QUOTES_EXPECTED,
+                                    found_zh=found_zh, expected_zh=QUOTES_EXPECTED_ZH))
             resume = line
         else:
             if records and records[-1][0] > start and _unclosed_quote(lines, records[-1][0], delimiter):
                 first = records.pop()[0]
                 problems.append(Problem(label, first, "", "bad-row",
                                         f'a quote (") opened on this line is never closed, so the rest of the file '
-                                        f"(to line {len(lines)}) would read as one value", QUOTES_EXPECTED))
+                                        f"(to line {len(lines)}) would read as one value", QUOTES_EXPECTED,
+                                        found_zh=f'这一行打开的引号（"）一直没有关闭，文件其余部分（到第 {len(lines)} 行）'
+                                                 "都会被读成一个值", expected_zh=QUOTES_EXPECTED_ZH))
                 resume = first
         if resume is None or resume >= len(lines):
             break

@@ -29,7 +29,10 @@ def check_hierarchy(check, part_of: pd.DataFrame) -> None:
     check.add(twice[twice[LINE_COLUMN] != twice["source"].map(first)], "target", "two-parents",
               lambda r: f"{quoted(r['source'])} is part_of {quoted(r['target'])} here and of another "
                         f"parent on line {first[r['source']]}",
-              "one parent per segment or region (the hierarchy is a tree)")
+              "one parent per segment or region (the hierarchy is a tree)",
+              lambda r: f"{quoted(r['source'])} 在这里 part_of {quoted(r['target'])}，"
+                        f"在第 {first[r['source']]} 行又 part_of 另一个上级",
+              "每个环节或地区只应有一个上级（层级是一棵树）")
     sources, targets = part_of["source"].tolist(), part_of["target"].tolist()
     lines: dict[tuple[str, str], int] = {}
     for source, target, line in zip(sources, targets, part_of[LINE_COLUMN].tolist()):
@@ -53,7 +56,10 @@ def check_hierarchy(check, part_of: pd.DataFrame) -> None:
         pairs = _pairs(cycle)
         check.append(Problem(check.label, lines[pairs[0]], "target", "cycle",
                              "part_of cycle: " + _path(cycle) + " (lines " + _lines([lines[p] for p in pairs]) + ")",
-                             "part_of edges that form a tree, each pointing to a broader segment or region"))
+                             "part_of edges that form a tree, each pointing to a broader segment or region",
+                             found_zh="part_of 关系成环：" + _path(cycle, "zh") + "（"
+                                      + _lines([lines[p] for p in pairs], "zh") + "）",
+                             expected_zh="part_of 关系应构成一棵树，每条都指向更大的环节或地区"))
 
 
 def _not_peeled(edges) -> set[str]:
@@ -80,16 +86,21 @@ def _pairs(cycle: list[str]) -> list[tuple[str, str]]:
     return [(cycle[i], cycle[(i + 1) % len(cycle)]) for i in range(len(cycle))]
 
 
-def _path(cycle: list[str]) -> str:
+def _path(cycle: list[str], lang: str = "en") -> str:
     if len(cycle) <= CYCLE_SHOWN:
         return " -> ".join([*cycle, cycle[0]])
-    return " -> ".join([*cycle[:CYCLE_SHOWN - 2], f"… {len(cycle) - CYCLE_SHOWN + 1:,} more …", cycle[-1], cycle[0]])
+    left = len(cycle) - CYCLE_SHOWN + 1
+    more = f"… 另 {left:,} 个 …" if lang == "zh" else f"… {left:,} more …"
+    return " -> ".join([*cycle[:CYCLE_SHOWN - 2], more, cycle[-1], cycle[0]])
 
 
-def _lines(numbers: list[int]) -> str:
-    if len(numbers) <= CYCLE_SHOWN:
-        return ", ".join(map(str, numbers))
-    return ", ".join(map(str, numbers[:CYCLE_SHOWN - 2])) + f", … {len(numbers) - CYCLE_SHOWN + 2:,} more"
+def _lines(numbers: list[int], lang: str = "en") -> str:
+    """'7, 29' (the English says 'lines' before it); '第 7、29 行' in Chinese."""
+    shown = numbers if len(numbers) <= CYCLE_SHOWN else numbers[:CYCLE_SHOWN - 2]
+    left = len(numbers) - len(shown)
+    if lang == "zh":
+        return f"第 {'、'.join(map(str, shown))} 行" + (f"，另有 {left:,} 行" if left else "")
+    return ", ".join(map(str, shown)) + (f", … {left:,} more" if left else "")
 
 
 # ---- the tree, once -------------------------------------------------------------------------

@@ -180,19 +180,27 @@ def read_duckdb(path: Path) -> Chain:
     label = str(path)
     if not path.is_file():
         raise DataError([Problem(label, 0, "", "missing-file", "no such file",
-                                 f"a {DUCKDB_SUFFIX} file written by `vvalley ingest DIR --to {path.name}`")])
+                                 f"a {DUCKDB_SUFFIX} file written by `vvalley ingest DIR --to {path.name}`",
+                                 found_zh="文件不存在",
+                                 expected_zh=f"应为 `vvalley ingest DIR --to {path.name}` 写出的 {DUCKDB_SUFFIX} 文件")])
     try:
         with duckdb.connect(str(path), read_only=True) as con:
             meta = json.loads(con.sql("SELECT meta FROM meta").fetchall()[0][0])
             if meta.get("format") != FORMAT:
                 raise DataError([Problem(label, 0, "", "ingest-format",
                                          f"stored in format {meta.get('format')!r} by another vvalley",
-                                         f"format {FORMAT}: run `vvalley ingest` on the data folder again")])
+                                         f"format {FORMAT}: run `vvalley ingest` on the data folder again",
+                                         found_zh=f"由另一版本的 vvalley 以格式 {meta.get('format')!r} 存储",
+                                         expected_zh=f"应为格式 {FORMAT}：请对数据文件夹重新运行 `vvalley ingest`")])
             nodes = _arrow_table(con.sql("SELECT * FROM nodes"))
             edges = _arrow_table(con.sql("SELECT * FROM edges"))
     except duckdb.Error as err:
-        raise DataError([Problem(label, 0, "", "not-text", f"not a vvalley DuckDB file ({err})".replace("\n", " "),
-                                 f"a {DUCKDB_SUFFIX} file written by `vvalley ingest DIR --to FILE{DUCKDB_SUFFIX}`")])
+        reason = str(err).replace("\n", " ")
+        raise DataError([Problem(label, 0, "", "not-text", f"not a vvalley DuckDB file ({reason})",
+                                 f"a {DUCKDB_SUFFIX} file written by `vvalley ingest DIR --to FILE{DUCKDB_SUFFIX}`",
+                                 found_zh=f"不是 vvalley 的 DuckDB 文件（DuckDB 报告：{reason}）",
+                                 expected_zh=f"应为 `vvalley ingest DIR --to FILE{DUCKDB_SUFFIX}` 写出的 "
+                                             f"{DUCKDB_SUFFIX} 文件")])
     return from_arrow(nodes, edges, meta)
 
 

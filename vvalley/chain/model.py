@@ -53,6 +53,14 @@ class Chain:
         """
         if year is not None and year == self.as_of:
             return self  # already cut to that year
+        # A chain is not changed in place: each cut is made once (analyse, targets and the report
+        # all ask for today's chain; at registry scale each cut filters millions of edges).
+        cuts = self.__dict__.setdefault("_cuts", {})
+        if year not in cuts:
+            cuts[year] = self._cut(year)
+        return cuts[year]
+
+    def _cut(self, year: int | None) -> "Chain":
         if year is None:
             this_year = datetime.date.today().year
             keep_nodes = ~(self.nodes["until"] < this_year).fillna(False).astype(bool)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # Stable codes, one per kind of problem; tests and scripts may rely on them.
 CODES = {
@@ -41,7 +41,8 @@ MAX_LISTED = 200
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One problem in one place of a data file."""
+    """One problem in one place of a data file, said in English (`str()`, `found`/`expected`) and in
+    Chinese (`text("zh")`, `found_zh`/`expected_zh`); ids, values and column names stay verbatim in both."""
 
     file: str
     line: int  # 0 when the problem is about the whole file
@@ -50,18 +51,43 @@ class Problem:
     found: str
     expected: str
     more: int = 0  # > 0 on the line that stands for problems of one kind past the cap: how many
+    # Chinese: what was found, and what is expected with its own verb ("应为…", "每个 id 只应定义一次");
+    # required, so no problem can be made without its Chinese.
+    found_zh: str = field(kw_only=True, compare=False)
+    expected_zh: str = field(kw_only=True, compare=False)
+    column_zh: str = field(default="", kw_only=True, compare=False)  # where `column` is not a column name
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         col = f" column '{self.column}':" if self.column else ""
         return f"{where}:{col} {self.found}; expected {self.expected} [{self.code}]"
 
+    def text(self, lang: str = "zh") -> str:
+        """The problem as one line: Chinese by default, `str()` (English) for lang "en".
+
+        The file:line location and the code are the same as in English, e.g.
+        `chain_nodes.csv:179: 第 179 行，列 kind：发现 'enterprize'；应为以下之一：…（是否想写 'enterprise'？）[unknown-choice]`.
+        """
+        if lang != "zh":
+            return str(self)
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        place = [f"第 {self.line} 行"] if self.line else []
+        if self.column_zh or self.column:
+            place.append(self.column_zh or f"列 {self.column}")
+        lead = "，".join(place) + "：" if place else ""
+        body = f"{self.found_zh}；{self.expected_zh}"
+        gap = "" if body[-1] in _FULL_WIDTH_END else " "
+        return f"{where}: {lead}{body}{gap}[{self.code}]"
+
     def to_dict(self) -> dict:
         out = {"file": self.file, "line": self.line, "column": self.column, "code": self.code,
-               "found": self.found, "expected": self.expected, "message": str(self)}
+               "found": self.found, "expected": self.expected, "message": str(self), "message_zh": self.text("zh")}
         if self.more:
             out["more"] = self.more
         return out
+
+
+_FULL_WIDTH_END = "）。？；：」”"
 
 
 def count(problems) -> int:
@@ -87,14 +113,30 @@ def quoted(value: str, limit: int = 60) -> str:
 
 def choices_hint(value: str, choices) -> str:
     """'one of: a, b, c' plus the closest choice when there is one."""
-    return _choices_hint(value, tuple(choices))
+    close = _closest(value, tuple(choices))
+    hint = f" (did you mean {close!r}?)" if close else ""
+    return "one of: " + ", ".join(choices) + hint
+
+
+def choices_hint_zh(value: str, choices) -> str:
+    """'应为以下之一：a、b、c' plus the closest choice when there is one."""
+    close = _closest(value, tuple(choices))
+    hint = f"（是否想写 {close!r}？）" if close else ""
+    return "应为以下之一：" + "、".join(choices) + hint
 
 
 @functools.lru_cache(maxsize=4096)  # once per distinct bad value
-def _choices_hint(value: str, choices: tuple[str, ...]) -> str:
+def _closest(value: str, choices: tuple[str, ...]) -> str | None:
     close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return "one of: " + ", ".join(choices) + hint
+    return close[0] if close else None
+
+
+def footer(problems, data_dir, action: str, action_zh: str, lang: str = "zh") -> str:
+    """The line after the problems: how many, in how many files, and what was (not) done."""
+    files = len({p.file for p in problems})
+    if lang == "zh":
+        return f"{data_dir} 下 {files} 个文件中共有 {count(problems)} 个问题；{action_zh}。"
+    return f"{count(problems)} problem(s) in {files} file(s) under {data_dir}; {action}."
 
 
 class UserError(Exception):

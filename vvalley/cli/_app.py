@@ -189,15 +189,38 @@ def fail_user(error, code: int = EXIT_USAGE) -> NoReturn:
     fail(str(error), code)
 
 
-def fail_on_problems(problems, data_dir: Path, action: str = "nothing was written") -> NoReturn:
-    """Print every data problem (past the cap of one kind, a line counting the rest) and exit 1."""
-    from vvalley.chain.problems import count
+# What a command did not do because the data has problems (the `action` its caller gives), in Chinese.
+ACTIONS_ZH = {
+    "nothing was written": "未写入任何文件",
+    "fix them and run validate again": "请修正后再运行 validate",
+    "nothing to query": "未执行查询",
+    "no targets computed": "未计算招商目标",
+    "nothing ranked": "未排序",
+    "no gaps computed": "未计算缺口",
+    "nothing to analyse": "未执行分析",
+    "nothing to compare": "未执行对比",
+    "nothing was imported": "未导入",
+    "nothing was added": "未添加",
+}
 
+
+def fail_on_problems(problems, data_dir: Path, action: str = "nothing was written") -> NoReturn:
+    """Print every data problem (past the cap of one kind, a line counting the rest) and exit 1;
+    in Chinese unless the command line says --lang en."""
+    from vvalley.chain.problems import footer
+
+    lang = _STATE["lang"]
     for problem in problems:
-        echo(str(problem), err=True)
-    files = len({p.file for p in problems})
-    echo(f"{count(problems)} problem(s) in {files} file(s) under {data_dir}; {action}.", err=True)
+        echo(problem.text(lang), err=True)
+    echo(footer(problems, data_dir, action, action_zh(action), lang), err=True)
     raise typer.Exit(EXIT_PROBLEMS)
+
+
+def action_zh(action: str) -> str:
+    """The Chinese of a fail_on_problems action (an action already in Chinese is kept)."""
+    if any("\u4e00" <= ch <= "\u9fff" for ch in action):
+        return action
+    return ACTIONS_ZH.get(action, "请修正后再运行")
 
 
 def load_or_fail(data_dir: Path, action: str = "nothing was written", min_confidence: "Grade | str" = "U"):

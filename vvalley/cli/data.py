@@ -16,12 +16,17 @@ def validate(data: DataDir = DEFAULT_DATA, lang: LangOpt = Lang.zh) -> None:
 
     chain = load_or_fail(data, "fix them and run validate again")  # reads the files once
     by_kind, by_relation = counts(chain)
-    echo(f"{data}: OK, {len(chain.nodes)} nodes ({_join(by_kind)}), "
-         f"{len(chain.edges)} edges ({_join(by_relation)}); no problems.")
+    if lang is Lang.zh:
+        echo(f"{data}：数据无误，共 {len(chain.nodes)} 个节点：{_join_zh(by_kind, KIND_ZH)}；"
+             f"{len(chain.edges)} 条关系：{_join_zh(by_relation, RELATION_ZH)}")
+    else:
+        echo(f"{data}: OK, {len(chain.nodes)} nodes ({_join(by_kind)}), "
+             f"{len(chain.edges)} edges ({_join(by_relation)}); no problems.")
     for warning in quality(chain)["warnings"]:
         echo(("警告：" + warning["text_zh"]) if lang is Lang.zh else ("warning: " + warning["text"]))
 
 
+# The Chinese names of the kinds and relations in what validate and build print (one table for both).
 KIND_ZH = {"segment": "环节", "focus_area": "聚焦方向", "enterprise": "企业", "institute": "研究机构", "region": "地区"}
 RELATION_ZH = {"part_of": "隶属", "feeds": "供给（上游→下游）", "serves": "服务聚焦方向", "operates_in": "从事环节",
                "researches": "研究环节", "located_in": "位于", "supplies": "供应", "partners_with": "合作",
@@ -69,6 +74,10 @@ def build(data: DataDir = DEFAULT_DATA, out: OutDir = DEFAULT_OUT, region: Regio
 
 def _join(counts: dict[str, int]) -> str:
     return ", ".join(f"{n} {k}" for k, n in counts.items())
+
+
+def _join_zh(counts: dict[str, int], names: dict[str, str]) -> str:
+    return "、".join(f"{names.get(k, k)} {n}" for k, n in counts.items())
 
 
 def _counts_table(by_kind: dict[str, int], by_relation: dict[str, int], zh: bool = True):

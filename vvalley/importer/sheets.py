@@ -106,7 +106,7 @@ def _read_csv(path: Path) -> Sheet:
         text, _encoding = _decode_text(raw, str(path))
     except TableError as err:
         problem = err.problems[0]
-        raise ImportProblem(f"{path} 无法读取：{problem.found}；应为 {problem.expected}",
+        raise ImportProblem(f"{path} 无法读取：{problem.found_zh}；{problem.expected_zh}",
                             f"{path} cannot be read: {problem.found}; expected {problem.expected}", problem.code)
     first = text.lstrip("\r\n").split("\n", 1)[0]
     delimiter = "," if "," in first else ("\t" if "\t" in first else (";" if ";" in first else ","))

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from vvalley.publish.xlsx import Sheet, write_workbook
+
+
+# What a target row past the first few says instead of its change (the build computes those few).
+NOT_COMPUTED_ZH = "未计算（运行 vvalley targets 查看）"
 
 
 # ---- the six lists ------------------------------------------------------------------------------
@@ -24,14 +30,18 @@ def lists_sheets(chain, report, targets: dict) -> list[Sheet]:
     ops = chain.relation("operates_in")
     firms = set(chain.region_actors(region)) & set(chain.ids("enterprise"))
     mine = ops[ops["source"].isin(firms)].sort_values(["target", "source"])
-    layers = dict(zip(chain.nodes.index, chain.nodes["layer"].astype(str)))
-    since = {k: int(v) for k, v in chain.nodes["since"].dropna().items()}
+    layers = chain.nodes["layer"]  # read per segment: the table may hold a registry of firms
+    since_column = chain.nodes["since"]
+
+    def since(firm):
+        value = since_column.get(firm)
+        return None if value is None or pd.isna(value) else int(value)
 
     def firm_rows():
         for firm, segment in zip(mine["source"], mine["target"]):
             yield [names.zh(segment), layer_zh.get(layers.get(segment, ""), ""),
                    STATUS_ZH.get(status.get(segment, ""), ""), names.zh_full.get(firm, ""), names.en.get(firm, ""),
-                   sorted(set(site_of.get(firm, []))), since.get(firm), chain.nodes.at[firm, "confidence"],
+                   sorted(set(site_of.get(firm, []))), since(firm), chain.nodes.at[firm, "confidence"],
                    chain.nodes.at[firm, "evidence"]]
 
     def gap_rows():
@@ -41,10 +51,13 @@ def lists_sheets(chain, report, targets: dict) -> list[Sheet]:
 
     def target_rows():
         for rank, t in enumerate(targets["targets"], start=1):
-            change = (f"{t['covered_before']}→{t['covered_after']}" if "covered_before" in t else "")
+            if "covered_before" in t:
+                change, closes, demand = (f"{t['covered_before']}→{t['covered_after']}", len(t["closes"]),
+                                          len(t["new_demand"]))
+            else:  # each row's change is one what-if analysis: a build does the first few
+                change, closes, demand = NOT_COMPUTED_ZH, "", ""
             yield [rank, t["name_zh"] or t["name"], t["score"], t["level"], [f["name_zh"] for f in t["fills"]],
-                   change, len(t.get("closes", [])) if "closes" in t else "",
-                   len(t.get("new_demand", [])) if "new_demand" in t else "",
+                   change, closes, demand,
                    t["province"] + t["city"], t["ties"], t["confidence"], t["why_zh"], t["evidence"]]
         for u in targets["unfilled"]:
             yield ["", u["note_zh"], "", "", [u["name_zh"]], "", "", "", "", "", "", u["reason_zh"], ""]
