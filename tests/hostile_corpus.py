@@ -55,7 +55,8 @@ def write_corpus(folder: Path) -> Path:
 
 def data_unsafe(text: str, terminal: bool = False) -> list[str]:
     """The corpus's unsafe characters and escape sequences found in `text` (empty when clean); with
-    `terminal`, bidi overrides too (files keep them as text: they are characters, not controls)."""
+    `terminal`, bidi overrides too (a terminal and a CSV cell would obey them; HTML, XML and JSON
+    files keep them as text: there they are characters, not controls)."""
     found = [repr(ch) for ch in UNSAFE_CHARS + ([BIDI] if terminal else []) if ch in text]
     found += [repr(seq) for seq in (OSC_TITLE, CLEAR, "\x1b[31m", "\x1b[5m") if seq in text]
     return found

@@ -139,6 +139,7 @@ def test_targets_formats(tmp_path):
     out = tmp_path / "t.xlsx"
     result = runner.invoke(app, ["targets", "--limit", "3", "--format", "xlsx", "--out", str(out)])
     assert result.exit_code == 0, result.output
+    assert result.output == f"已写入 {out}\n"
     import openpyxl
 
     sheet = openpyxl.load_workbook(out)["招商目标清单"]

@@ -268,3 +268,14 @@ def test_xiaoshan_had_fewer_actors_in_2018_than_today(chain):
 def test_taiwan_sits_under_china(chain):
     assert chain.parent["reg.cn.tw"] == "reg.cn"
     assert chain.country_of["reg.cn.tw.hsinchu"] == "reg.cn"
+
+
+def test_sony_s_firms_have_the_chinese_names_a_chinese_reader_uses(raw_rows):
+    # ext §3 gives 索尼半导体解决方案; no source gives one for the fab company: its name_zh is a
+    # translation and the evidence says so. The Japanese names stay in the descriptions.
+    rows = {r["id"]: r for r in raw_rows[0]}
+    assert rows["ent.sony_ss"]["name_zh"] == "索尼半导体解决方案"
+    assert rows["ent.sony_semi_mfg"]["name_zh"] == "索尼半导体制造"
+    assert "name_zh: translation" in rows["ent.sony_semi_mfg"]["evidence"]
+    for node in ("ent.sony_ss", "ent.sony_semi_mfg"):
+        assert "ソニーセミコンダクタ" in rows[node]["description"]

@@ -99,8 +99,10 @@ def test_cli_export_writes_each_format(tmp_path):
         result = runner.invoke(app, ["export", "--data", str(HOSTILE), "--format", fmt, "--out", str(out)])
         assert result.exit_code == 0, result.output
         assert out.exists() and out.stat().st_size > 0
-        assert f"wrote {out}" in result.output
-    default = runner.invoke(app, ["export", "--data", str(HOSTILE), "--format", "gexf", "--out", str(tmp_path)])
+        assert result.output == f"已写入 {out}\n"
+    default = runner.invoke(app, ["export", "--data", str(HOSTILE), "--format", "gexf", "--out", str(tmp_path),
+                                  "--lang", "en"])
+    assert default.output == f"wrote {tmp_path / 'chain.gexf'}\n"
     assert default.exit_code == 0 and (tmp_path / "chain.gexf").exists()
     bad = runner.invoke(app, ["export", "--data", str(HOSTILE), "--format", "pdf"])
     assert bad.exit_code == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -199,6 +200,21 @@ def test_a_review_edit_that_breaks_the_data_changes_nothing(data, tmp_path):
     assert "'seg.no_such_segment' 不是 chain_nodes.csv 中的 id" in result.stderr  # the problems in Chinese too
     assert result.stderr.splitlines()[-1].endswith(f"；{data} 未改动")
     assert snapshot(data) == before
+
+
+def test_problems_of_an_apply_print_escapes_not_the_hostile_characters_of_a_cell(data, tmp_path):
+    # A relation typed with a C1 CSI byte and a right-to-left override on a row made to point at
+    # itself: the self-loop problem quotes the relation as typed.
+    review = tmp_path / "review.xlsx"
+    assert run("import", XLSX, "--data", data, "--review", review).exit_code == 0
+    book = openpyxl.load_workbook(review)
+    ties = book["关系"]
+    ties["D2"], ties["E2"] = ties["C2"].value, "operates\x9b31m\u202e_in"
+    book.save(review)
+    result = run("import", XLSX, "--data", data, "--apply", review)
+    assert result.exit_code == 1 and "[self-loop]" in result.stderr
+    assert "operates\\u009b31m\\u202e_in" in result.stderr  # quoted by the self-loop problem: shown, not obeyed
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", result.output)
 
 
 def test_a_failure_in_the_middle_of_apply_leaves_data_exactly_as_before(data, monkeypatch):

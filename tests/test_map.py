@@ -324,13 +324,17 @@ def test_cli_writes_the_map(tmp_path):
     result = runner.invoke(app, ["map", "--data", str(FIXTURES / "valid"), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_bytes() == render().encode("utf-8")
+    size = len(out.read_bytes()) / 1e6
+    assert result.output == f"已写入 {out}（产业链视图，{size:.1f} MB）；用浏览器打开即可，无需联网\n"
+    english = runner.invoke(app, ["map", "--data", str(FIXTURES / "valid"), "--out", str(out), "--lang", "en"])
+    assert english.output == f"wrote {out} (chain view, {size:.1f} MB); open it in a browser, no internet needed\n"
     ego = tmp_path / "ego.html"
     result = runner.invoke(app, ["map", "--data", str(FIXTURES / "valid"), "--view", "ego",
                                  "--focus", "图像传感器", "--depth", "1", "--out", str(ego)])
     assert result.exit_code == 0, result.output
     assert embedded(ego.read_text(encoding="utf-8"))["focus"] == "seg.chips.cis"
     result = runner.invoke(app, ["map", "--data", str(FIXTURES / "valid"), "--view", "ego", "--out", str(ego)])
-    assert result.exit_code == 2 and "--focus" in result.output
+    assert result.exit_code == 2 and "局部视图（--view ego）需要 --focus 节点" in result.output
     result = runner.invoke(app, ["map", "--data", str(FIXTURES / "valid"), "--view", "ego", "--focus", "nowhere"])
     assert result.exit_code == 2 and "no node called" in result.output
 
@@ -381,3 +385,48 @@ def test_a_firm_filed_under_a_group_shows_on_the_group(tmp_path):
     chain = load_chain(tmp_path)
     tags = Tags(render_map(chain, analyse(chain, XIAOSHAN))).tags
     assert [a["data-firm"] for _, a in tags if a.get("data-group-firm") == "seg.devices"] == ["ent.camco"]
+
+
+class Chips(HTMLParser):
+    """Each panorama chip (firm, institute, candidate): its id, title and the text the Chinese view shows."""
+
+    def __init__(self, page: str):
+        super().__init__(convert_charrefs=True)
+        self.chips: list[dict] = []
+        self._chip, self._span = None, None
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        key = next((k for k in ("data-firm", "data-candidate", "data-institute") if k in attrs), None)
+        if tag == "button" and key:
+            self._chip = {"id": attrs[key], "title": attrs.get("title", ""), "zh": ""}
+            self.chips.append(self._chip)
+        elif self._chip is not None and tag == "span":
+            self._span = attrs.get("class")
+
+    def handle_endtag(self, tag):
+        if tag == "button":
+            self._chip = None
+        self._span = None
+
+    def handle_data(self, data):
+        if self._chip is not None and self._span in (None, "zh-only"):  # en-only is hidden in the Chinese view
+            self._chip["zh"] += data
+
+
+def test_chips_show_the_short_firm_name_and_keep_the_full_name_in_the_title():
+    from vvalley.analysis.wording import Names
+
+    chain = load_chain(DATA)
+    names = Names(chain)
+    chips = Chips(render_map(chain, analyse(chain, XIAOSHAN))).chips
+    assert chips
+    for chip in chips:
+        assert chip["zh"] == names.zh(chip["id"]), chip
+        assert chip["title"].startswith(chain.nodes.at[chip["id"], "name_zh"]), chip
+    shortened = {c["id"]: c["zh"] for c in chips if c["zh"] != chain.nodes.at[c["id"], "name_zh"]}
+    assert shortened and not any(name.endswith("有限公司") for name in shortened.values())
+    candidates = [c for c in chips if c["id"] == "ent.hikrobot"]
+    assert candidates and {c["zh"] for c in candidates} == {"海康机器人"}
+    assert all(c["title"] == "杭州海康机器人股份有限公司 · Hikrobot" for c in candidates)

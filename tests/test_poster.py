@@ -109,11 +109,13 @@ def test_pdf_opens_as_one_page(bundled_svg):
 def test_poster_command_writes_each_format(tmp_path):
     folder = DATA if BUNDLED else FIXTURES / "valid"
     runner = CliRunner()
-    for args, name, magic in ((["--format", "svg"], "p.svg", b"<svg"), (["--size", "a3", "--format", "pdf"], "p.pdf", b"%PDF")):
+    for args, name, magic, label in ((["--format", "svg"], "p.svg", b"<svg", "16x9，svg"),
+                                     (["--size", "a3", "--format", "pdf"], "p.pdf", b"%PDF", "a3，pdf")):
         out = tmp_path / name
         result = runner.invoke(app, ["poster", "--data", str(folder), "--out", str(out), "--date", "2026-12-03", *args])
         assert result.exit_code == 0, result.output
-        assert out.read_bytes().startswith(magic) and str(out) in result.output
+        assert out.read_bytes().startswith(magic)
+        assert result.output == f"已写入 {out}（{label}，{out.stat().st_size / 1e3:.0f} kB）\n"
     again = tmp_path / "again.svg"
     runner.invoke(app, ["poster", "--data", str(folder), "--out", str(again), "--date", "2026-12-03"])
     assert again.read_bytes() == (tmp_path / "p.svg").read_bytes()

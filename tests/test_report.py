@@ -133,7 +133,7 @@ def test_cli_report_writes_both_files(tmp_path):
     result = CliRunner().invoke(app, ["report", "--data", str(WHATIF), "--out", str(tmp_path),
                                       "--year", "2018", "--vs", "2024"])
     assert result.exit_code == 0, result.output
-    assert f"wrote {tmp_path / 'report.md'}" in result.output
+    assert result.output.splitlines() == [f"已写入 {tmp_path / 'report.md'}", f"已写入 {tmp_path / 'report.html'}"]
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "2018 vs 2024" in html
     unknown = CliRunner().invoke(app, ["report", "--data", str(WHATIF), "--region", "Xiaosan",

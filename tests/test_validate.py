@@ -349,6 +349,22 @@ def test_a_name_in_an_edge_names_the_id_it_could_mean(tmp_path, typed, means):
     assert f"did you mean {means!r}" in problems[0].expected
 
 
+@pytest.mark.parametrize("typed, means", [
+    ("海康威视", "ent.hikvision"),  # 杭州海康威视数字技术股份有限公司, as people say it
+    ("宇视科技", "ent.uniview"),    # 浙江宇视科技有限公司
+])
+def test_a_firm_s_short_name_in_an_edge_names_the_firm(tmp_path, typed, means):
+    folder = tmp_path / "data"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "data", folder)
+    edges = (folder / E).read_text(encoding="utf-8")
+    line = next(i for i, text in enumerate(edges.splitlines(), start=1) if text.startswith(f"{means},"))
+    (folder / E).write_text(edges.replace(f"\n{means},", f"\n{typed},", 1), encoding="utf-8")
+    problems = validate(folder)
+    assert signature(problems) == [(E, line, "source", "unknown-node")]
+    assert f"{typed!r} is a name, not an id" in problems[0].found
+    assert f"did you mean {means!r} (" in problems[0].expected
+
+
 def test_a_name_shared_by_two_kinds_suggests_the_kind_the_relation_takes(tmp_path):
     # A segment called 萧山区 too: located_in takes a region, so the region is the one meant.
     nodes = valid_text(N) + "seg.xiaoshan,segment,Xiaoshan,萧山区,midstream,,,,,\n"

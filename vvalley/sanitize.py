@@ -9,7 +9,7 @@ gets one function here, and every writer calls it (never its own regex):
 | HTML | `for_html` | removed; the rest HTML-escaped |
 | Markdown | `for_markdown` | removed; Markdown/HTML syntax backslash-escaped; one line |
 | XML (GraphML, GEXF, xlsx) | `for_xml` | removed, so the file is always well-formed XML 1.0 |
-| CSV cell | `for_csv_cell` | removed; no piece of the cell, split at `,` `;` tab or newline, can start a formula |
+| CSV cell | `for_csv_cell` | removed, bidi overrides too; no piece of the cell, split at `,` `;` tab or newline, can start a formula |
 | XLSX cell | `for_xlsx_cell` | removed; `needs_formula_guard` says when to store it as quoted text |
 | an id or column name | `first_unsafe` | the load refuses it (file:line:column) |
 """
@@ -28,6 +28,9 @@ _BIDI = "\u202a-\u202e\u2066-\u2069"
 
 _UNSAFE = re.compile(f"[{_CONTROLS}{_NONCHARS}]")
 _TERMINAL_UNSAFE = re.compile(f"[{_CONTROLS}{_NONCHARS}{_BIDI}]")
+# A spreadsheet shows a CSV cell as plain text with no markup: a bidi override there reorders what
+# the reader sees ("Trojan Source" in a cell), so the CSV sink drops it with the controls.
+_CSV_UNSAFE = _TERMINAL_UNSAFE
 # In a name (id, column, sheet) not even tab and newline are allowed.
 _NAME_UNSAFE = re.compile(f"[\t\n{_CONTROLS}{_NONCHARS}{_BIDI}]")
 # What XML 1.0 cannot hold, plus the C1 controls it only discourages (Excel refuses them).
@@ -83,14 +86,15 @@ def for_xml(text) -> str:
 def for_csv_cell(value):
     """A CSV cell that no spreadsheet runs as a formula, whichever of `,` `;` tab it splits on.
 
-    Non-text values pass as they are. Text is cleaned; when it starts with = + - @ (or tab /
+    Non-text values pass as they are. Text is cleaned (bidi overrides and isolates dropped too,
+    since a spreadsheet would obey them); when it starts with = + - @ (or tab /
     CR) it gets Excel's quote prefix ('), and where a `,` `;` tab or line break inside it is
     followed by one of = + - @ — a cell of its own when Excel splits on that character — the
     same quote goes before it (`a;=cmd` becomes `a;'=cmd`).
     """
     if not isinstance(value, str):
         return value
-    text = clean(value)
+    text = _CSV_UNSAFE.sub("", value)
     if value.startswith(FORMULA_PREFIXES) or _STARTS_FORMULA.match(text):
         text = "'" + text
     return _SPLIT_THEN_FORMULA.sub(r"\1'", text)

@@ -72,7 +72,8 @@ _ADMIN_SUFFIX = r"\s*(?: district| city| province| county|区|市|省|县)$"
 
 class NameIndex:
     """The ids of nodes whose English or Chinese name is a given text (any case, with or without an
-    administrative suffix). Built on first use for all the distinct values asked about at once."""
+    administrative suffix), else of the firms it is a short name of. Built on first use for all
+    the distinct values asked about at once."""
 
     def __init__(self, ids: pd.Index, nodes: pd.DataFrame):
         self._ids, self._nodes = ids, nodes
@@ -106,11 +107,34 @@ class NameIndex:
                     else:
                         continue
                     found[value][node_id] = min(rank, found[value].get(node_id, rank))
+        self._short_names({value: hits for value, hits in found.items() if not hits})
         for value in values:
             self._memo[value] = sorted(found[value], key=lambda i: (found[value][i], i))
 
+    def _short_names(self, unfound: dict[str, dict[str, int]]) -> None:
+        """The firms a short name people type stands for (海康威视 for 杭州海康威视数字技术股份有限公司):
+        equal cores by the importer's dedup normalisation (legal form, place prefix, generic words
+        off). Only rows whose Chinese name holds the core are normalised, one substring scan per value."""
+        if not unfound or "name_zh" not in self._nodes:
+            return
+        from vvalley.importer.dedup import core
+
+        names = pa.array(self._nodes["name_zh"].astype(str).to_numpy(dtype=object), type=pa.large_string())
+        firms = self._nodes["kind"].isin(("enterprise", "institute")).to_numpy() if "kind" in self._nodes else None
+        for value, hits in unfound.items():
+            wanted = core(value)
+            if len(wanted) < 2:
+                continue
+            holds = pc.match_substring(names, wanted, ignore_case=True).to_numpy(zero_copy_only=False)
+            if firms is not None:
+                holds &= firms
+            for row in np.flatnonzero(holds):
+                if core(names[row].as_py()) == wanted:
+                    hits[str(self._ids[row])] = 2
+
     def ids_named(self, value: str) -> list[str]:
-        """The ids of nodes called `value`, exact names first, then sorted by id."""
+        """The ids of nodes called `value`, exact names first, then sorted by id; else the firms
+        whose short name it is."""
         if value not in self._memo:
             self.prepare([value])
         return self._memo[value]

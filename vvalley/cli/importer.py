@@ -163,9 +163,9 @@ def _print_applied(done, data: Path, lang: Lang) -> None:
 
 def _apply_failed(err, data: Path, lang: Lang):
     for problem in err.problems:
-        typer.echo(problem.text(lang.value), err=True)
-    typer.echo(_t(lang, f"{len(err.problems)} 个问题；{data} 未改动", f"{len(err.problems)} problem(s); {data} is unchanged"),
-               err=True)
+        echo(problem.text(lang.value), err=True)
+    echo(_t(lang, f"{len(err.problems)} 个问题；{data} 未改动", f"{len(err.problems)} problem(s); {data} is unchanged"),
+         err=True)
     raise typer.Exit(EXIT_PROBLEMS)
 
 

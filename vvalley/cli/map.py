@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from vvalley.cli._app import (DEFAULT_DATA, DEFAULT_OUT, AsOfOpt, DataDir, Grade, MinConfidenceOpt, RegionOpt, app, echo,
-                   fail, fail_on_problems, load_or_fail, resolve_or_fail, resolve_region_or_fail)
+from vvalley.cli._app import (DEFAULT_DATA, DEFAULT_OUT, AsOfOpt, DataDir, Grade, Lang, LangOpt, MinConfidenceOpt, RegionOpt,
+                              app, echo, fail, fail_on_problems, load_or_fail, resolve_or_fail, resolve_region_or_fail)
 
 
 class View(str, Enum):
@@ -19,6 +19,7 @@ class View(str, Enum):
 
 
 DEFAULT_FILES = {"chain": "map.html", "full": "map-full.html", "ego": "map-ego.html"}
+VIEW_ZH = {"chain": "产业链", "full": "全图", "ego": "局部"}
 
 
 def meta_or_fail(data: Path):
@@ -54,12 +55,13 @@ def map_command(
         "--out", help="The HTML file to write (default: output/map.html, map-full.html or map-ego.html).",
         dir_okay=False)] = None,
     min_confidence: MinConfidenceOpt = Grade.U,
+    lang: LangOpt = Lang.zh,
 ) -> None:
     """Write the map: the panorama (全景图: a box per segment with its firms, status and 招商目标) and the relation view; works offline."""
     if view is View.ego and focus is None:
-        fail("the ego view needs --focus NODE")
+        fail("局部视图（--view ego）需要 --focus 节点" if lang is Lang.zh else "the ego view needs --focus NODE")
     if view is not View.ego and focus is not None:
-        fail("--focus only applies to --view ego")
+        fail("--focus 只用于 --view ego" if lang is Lang.zh else "--focus only applies to --view ego")
     chain = load_or_fail(data, min_confidence=min_confidence)
     meta = meta_or_fail(data)
     region_id = resolve_region_or_fail(chain, region or meta_region(chain, meta))
@@ -73,4 +75,6 @@ def map_command(
     report = analyse(chain, region_id, as_of=as_of, min_suppliers=min_suppliers)
     page = render_map(cut, report, view=view.value, focus=focus_id, depth=depth, meta=meta)
     path = write_atomic(out or DEFAULT_OUT / DEFAULT_FILES[view.value], page)
-    echo(f"wrote {path} ({view.value} view, {len(page.encode('utf-8')) / 1e6:.1f} MB); open it in a browser, no internet needed")
+    size = len(page.encode("utf-8")) / 1e6
+    echo(f"已写入 {path}（{VIEW_ZH[view.value]}视图，{size:.1f} MB）；用浏览器打开即可，无需联网" if lang is Lang.zh else
+         f"wrote {path} ({view.value} view, {size:.1f} MB); open it in a browser, no internet needed")

@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from vvalley.cli._app import (DEFAULT_DATA, DEFAULT_OUT, AsOfOpt, DataDir, Grade, MinConfidenceOpt, RegionOpt, app,
-                              echo, fail, load_or_fail, resolve_region_or_fail)
+from vvalley.cli._app import (DEFAULT_DATA, DEFAULT_OUT, AsOfOpt, DataDir, Grade, Lang, LangOpt, MinConfidenceOpt,
+                              RegionOpt, app, echo, fail, load_or_fail, resolve_region_or_fail)
 from vvalley.cli.map import meta_or_fail, meta_region
 
 
@@ -39,10 +39,11 @@ def poster_command(
     min_suppliers: Annotated[int, typer.Option("--min-suppliers", min=1,
                                                help="A segment with fewer of the region's enterprises is weak.")] = 2,
     min_confidence: MinConfidenceOpt = Grade.U,
+    lang: LangOpt = Lang.zh,
 ) -> None:
     """Write the panorama (全景图) as one page: title, region, as-of date, legend, every segment box, source line."""
     if date is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
-        fail(f"--date must be YYYY-MM-DD, not {date!r}")
+        fail(f"--date 应写作 YYYY-MM-DD，而不是 {date!r}" if lang is Lang.zh else f"--date must be YYYY-MM-DD, not {date!r}")
     chain = load_or_fail(data, min_confidence=min_confidence)
     meta = meta_or_fail(data)
     region_id = resolve_region_or_fail(chain, region or meta_region(chain, meta))
@@ -60,4 +61,6 @@ def poster_command(
         fail(str(err))
     name = f"poster{'-a3' if size is Size.a3 else ''}.{fmt.value}"
     path = write_atomic(out or DEFAULT_OUT / name, payload)
-    echo(f"wrote {path} ({size.value}, {fmt.value}, {len(payload) / 1e3:.0f} kB)")
+    kb = len(payload) / 1e3
+    echo(f"已写入 {path}（{size.value}，{fmt.value}，{kb:.0f} kB）" if lang is Lang.zh else
+         f"wrote {path} ({size.value}, {fmt.value}, {kb:.0f} kB)")

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from vvalley.cli._app import (DEFAULT_DATA, DEFAULT_OUT, AsOfOpt, DataDir, Grade, MinConfidenceOpt, OutDir, RegionOpt, app,
-                   echo, fail, load_or_fail, resolve_region_or_fail)
+from vvalley.cli._app import (DEFAULT_DATA, DEFAULT_OUT, AsOfOpt, DataDir, Grade, Lang, LangOpt, MinConfidenceOpt, OutDir,
+                              RegionOpt, app, echo, fail, load_or_fail, resolve_region_or_fail)
 
 
 class ReportFormat(str, Enum):
@@ -39,6 +39,7 @@ def report(data: DataDir = DEFAULT_DATA, region: RegionOpt = None, out: OutDir =
            fmt: Annotated[list[ReportFormat] | None, typer.Option(
                "--format", help="md, html (self-contained, printable) or docx (Word); repeat for several "
                                 "(default: md and html).")] = None,
+           lang: LangOpt = Lang.zh,
            ) -> None:
     """Write the briefing report (领导版摘要 first) as report.md, report.html and/or report.docx into the output folder."""
     from vvalley.cli.map import meta_or_fail
@@ -50,7 +51,7 @@ def report(data: DataDir = DEFAULT_DATA, region: RegionOpt = None, out: OutDir =
     for path in write_report(chain, out, formats=list(dict.fromkeys(formats)), region=region, as_of=as_of,
                              min_suppliers=min_suppliers, years=None if no_years else (year, vs),
                              meta=meta_or_fail(data)):
-        echo(f"wrote {path}")
+        echo(_wrote(path, lang))
 
 
 @app.command()
@@ -60,7 +61,7 @@ def export(data: DataDir = DEFAULT_DATA,
            = ExportFormat.graphml,
            out: Annotated[Path | None, typer.Option("--out", help="File to write, or a folder to write "
                                                     "chain.<format> into (default: output/).")] = None,
-           region: RegionOpt = None, as_of: AsOfOpt = None) -> None:
+           region: RegionOpt = None, as_of: AsOfOpt = None, lang: LangOpt = Lang.zh) -> None:
     """Write the chain as GraphML, GEXF, node-link JSON or an XLSX workbook (with the region's gaps)."""
     from vvalley.publish.export import SUFFIX, export as run_export
     from vvalley.publish.files import write_atomic
@@ -77,7 +78,11 @@ def export(data: DataDir = DEFAULT_DATA,
     except ValueError as err:
         fail(str(err))
     write_atomic(target, payload)
-    echo(f"wrote {target}")
+    echo(_wrote(target, lang))
+
+
+def _wrote(path: Path, lang: Lang) -> str:
+    return f"已写入 {path}" if lang is Lang.zh else f"wrote {path}"
 
 
 def _target(out: Path | None, name: str) -> Path:

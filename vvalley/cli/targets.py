@@ -53,7 +53,7 @@ def targets(
         from vvalley.publish.files import write_atomic
 
         path = write_atomic(out or DEFAULT_OUT / "targets.xlsx", targetfiles.targets_xlsx(result, lang.value))
-        echo(f"wrote {path}")
+        echo(f"已写入 {path}" if lang is Lang.zh else f"wrote {path}")
     else:
         from vvalley.analysis.wording import Names
         from vvalley.cli._format import OutputFormat, show

@@ -38,6 +38,20 @@ def both_names(item: dict) -> Markup:
     return escape(name_zh or name or "")
 
 
+def chip_name(item: dict) -> Markup:
+    """A chip's text: the short Chinese name (海康机器人) or the English name, the toggle showing one."""
+    name, short = clean(item.get("name") or ""), clean(item.get("short_zh") or item.get("name_zh") or "")
+    if name and short and name != short:
+        return Markup('<span class="zh-only">%s</span><span class="en-only">%s</span>') % (short, name)
+    return escape(short or name or "")
+
+
+def full_name(item: dict) -> str:
+    """A chip's title (tooltip): the full Chinese (legal) name, and the English name when it differs."""
+    name, name_zh = clean(item.get("name") or ""), clean(item.get("name_zh") or "")
+    return f"{name_zh} · {name}" if name and name_zh and name != name_zh else (name_zh or name)
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -50,6 +64,8 @@ def environment() -> jinja2.Environment:
     )
     # tojson escapes <, >, & and ' as \u003c …; sorted keys keep the page byte-identical run to run.
     env.filters["bi"] = both_names
+    env.filters["chip"] = chip_name
+    env.filters["full"] = full_name
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False, "separators": (",", ":")}
     return harden_jinja(env)  # control characters and non-characters from the data never reach the page
 

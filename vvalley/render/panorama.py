@@ -52,6 +52,9 @@ class _Names:
         self.name = dict(zip(ids, map(str, nodes["name"].tolist())))
         self.name_zh = dict(zip(ids, map(str, nodes["name_zh"].tolist())))
         self.kind = dict(zip(ids, map(str, nodes["kind"].tolist())))
+        from vvalley.analysis.wording import Names
+
+        self.short = Names(self.chain).zh  # a firm as people say it: 海康机器人, not its legal name
 
     def zh(self, node_id: str) -> str:
         return self.name_zh.get(node_id) or self.name.get(node_id, node_id)
@@ -183,7 +186,8 @@ def _gaps(report, names: _Names):
             on = [gap.subject]
         cands = [{"id": c.id, "score": round(float(c.score), 4), "why": c.why,
                   "why_zh": getattr(c, "why_zh", None) or c.why,
-                  "name_zh": names.zh(c.id), "name": names.en(c.id)} for c in gap.candidates]
+                  "name_zh": names.zh(c.id), "short_zh": names.short(c.id), "name": names.en(c.id)}
+                 for c in gap.candidates]
         rows.append({"i": i, "kind": gap.kind, "kind_zh": GAP_KINDS.get(gap.kind, gap.kind),
                      "severity": int(gap.severity), "subject": gap.subject, "label_zh": label_zh, "label": label,
                      "reason": gap.reason, "reason_zh": getattr(gap, "reason_zh", None) or gap.reason,
@@ -219,7 +223,8 @@ def _actors(chain, actor_ids: list[str], names: _Names, local: set[str]) -> dict
     rows = chain.nodes.loc[actor_ids, ["since", "evidence", "confidence"]]
     for actor, since, evidence, confidence in zip(actor_ids, rows["since"].tolist(), rows["evidence"].tolist(),
                                                   rows["confidence"].tolist()):
-        cards[actor] = {"kind": names.kind[actor], "name_zh": names.zh(actor), "name": names.en(actor),
+        cards[actor] = {"kind": names.kind[actor], "name_zh": names.zh(actor), "short_zh": names.short(actor),
+                        "name": names.en(actor),
                         "local": actor in local, "since": _year(since), "evidence": str(evidence or ""),
                         "confidence": str(confidence or ""), "segments": [], "sites": [], "ties": []}
     edges = chain.edges
