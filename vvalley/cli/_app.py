@@ -126,7 +126,7 @@ def _set_engine(value: "EngineName | None") -> "EngineName | None":
         if value is EngineName.spark:
             problem = engine.spark_problem()
             if problem:
-                fail(problem)
+                fail(f"spark 引擎在这里无法运行（{problem}）" if _STATE["lang"] == "zh" else problem)
     return value
 
 
@@ -177,7 +177,7 @@ def echo(text: str = "", err: bool = False) -> None:
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    echo(f"error: {message}", err=True)
+    echo(f"错误：{message}" if _STATE["lang"] == "zh" else f"error: {message}", err=True)
     raise typer.Exit(code)
 
 
