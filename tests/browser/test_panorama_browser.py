@@ -345,6 +345,17 @@ def test_the_default_chinese_view_shows_no_english_prose(browser, built):
     opened = MapPage(browser)
     page = opened.open(built["data"].path, tab="panorama")
     assert _latin_prose(page.evaluate(VISIBLE_TEXT, "body"), chain) == []
+    # Every card: a gap segment with its candidates, a local firm; past the evidence (the data's own text).
+    firm = sorted(f for firms in built["data"].firms.values() for f in firms)[0]
+    gap = next(s for s, st in built["data"].status.items() if st == "missing")
+    for opener in (f"window.vvalleyPanorama.segmentCard({json.dumps(gap)})",
+                   f"window.vvalleyPanorama.actorCard({json.dumps(firm)})"):
+        page.evaluate(opener)
+        texts = page.evaluate(VISIBLE_TEXT.replace("shown(node.parentElement)",
+                                                   "shown(node.parentElement) && !node.parentElement.closest('.ev')"),
+                              "#vv-card")
+        assert len(texts) > 5 and _latin_prose(texts, chain) == [], opener
+        page.keyboard.press("Escape")
     page.click("#vv-tab-relation")
     page.wait_for_function("window.vvalleyMap !== undefined")
     assert _latin_prose(page.evaluate(VISIBLE_TEXT, "body"), chain) == []
