@@ -92,6 +92,8 @@ def test_whatif_add_on_the_command_line(chain):
     table = runner.invoke(app, ["whatif", "--add", "海康机器人"])
     assert "新增本地需求" in table.output and "ent.hikrobot" not in table.output
     bad = runner.invoke(app, ["whatif", "--add", "先临三维"])
+    assert bad.exit_code == 2 and bad.output.strip() == "错误：先临三维科技已在萧山区"
+    bad = runner.invoke(app, ["whatif", "--add", "先临三维", "--lang", "en"])
     assert bad.exit_code == 2 and "already located" in bad.output
 
 

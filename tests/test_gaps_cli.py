@@ -89,12 +89,20 @@ def test_as_of():
 def test_unknown_region_exits_2_with_close_matches():
     result = run("--data", str(FIXTURES / "segments"), "--region", "Xiaoshen")
     assert result.exit_code == 2
-    assert "no region called 'Xiaoshen'" in result.output
+    assert "错误：没有名为“Xiaoshen”的地区；相近的有：" in result.output and "Xiaoshan" in result.output
+    result = run("--data", str(FIXTURES / "segments"), "--region", "Xiaoshen", "--lang", "en")
+    assert result.exit_code == 2
+    assert "no region called 'Xiaoshen'; close matches: " in result.output
     assert "reg.cn.zj.hz.xs (Xiaoshan)" in result.output
 
 
 def test_unknown_kind_exits_2_and_lists_the_kinds():
     result = run("--data", str(FIXTURES / "segments"), "--kind", "missing")
+    assert result.exit_code == 2
+    assert "没有缺口类型 'missing'；可用的类型：" in result.output
+    for kind in KINDS:
+        assert kind in result.output
+    result = run("--data", str(FIXTURES / "segments"), "--kind", "missing", "--lang", "en")
     assert result.exit_code == 2
     assert "unknown gap kind 'missing'" in result.output
     for kind in KINDS:

@@ -233,28 +233,28 @@ def test_a_failure_in_the_middle_of_apply_leaves_data_exactly_as_before(data, mo
     result = run("import", XLSX, "--data", data, "--apply")
     assert calls == ["chain_nodes.csv", "chain_edges.csv"]
     assert result.exit_code == 2
-    assert result.stderr == (f"error: 写入 {data} 时出错（disk full (forced by the test)）；已恢复原文件，"
+    assert result.stderr == (f"错误：写入 {data} 时出错（disk full (forced by the test)）；已恢复原文件，"
                              f"{data} 未改动\n")
     assert snapshot(data) == before  # byte-identical, and no backup left behind
     load_chain(data)
 
 
 @pytest.mark.parametrize("args, code, message", [
-    (["missing.xlsx"], 2, "error: 找不到文件 missing.xlsx"),
+    (["missing.xlsx"], 2, "错误：找不到文件 missing.xlsx"),
     (["missing.xlsx", "--lang", "en"], 2, "error: no such file: missing.xlsx"),
     ([XLSX, "--column", "firm=单位"], 2,
-     "error: --column 的字段 'firm' 不存在；可用字段：name, credit_code, status, founded, address, province, city, "
+     "错误：--column 的字段 'firm' 不存在；可用字段：name, credit_code, status, founded, address, province, city, "
      "district, industry, scope, products, website, name_en"),
     ([XLSX, "--column", "firm=单位", "--lang", "en"], 2,
      "error: unknown field 'firm' in --column; valid fields: name, credit_code, status, founded, address, province, "
      "city, district, industry, scope, products, website, name_en"),
-    ([XLSX, "--sheet", "Sheet9"], 2, f"error: {XLSX} 里没有工作表 'Sheet9'；有：企业列表、说明"),
+    ([XLSX, "--sheet", "Sheet9"], 2, f"错误：{XLSX} 里没有工作表 'Sheet9'；有：企业列表、说明"),
     ([XLSX, "--sheet", "Sheet9", "--lang", "en"], 2, f"error: no sheet 'Sheet9' in {XLSX}; its sheets: 企业列表, 说明"),
-    ([XLSX, "--sheet", "说明"], 2, "error: firms.xlsx (工作表 说明) 的前 30 行里找不到表头行"),
+    ([XLSX, "--sheet", "说明"], 2, "错误：firms.xlsx (工作表 说明) 的前 30 行里找不到表头行"),
     ([XLSX, "--sheet", "说明", "--lang", "en"], 2, "error: no header row found in the first 30 rows of firms.xlsx"),
-    ([XLSX, "--format", "json", "--apply"], 2, "error: --format json 只打印提议，不能与 --apply 同用"),
-    ([XLSX, "output/x.review.xlsx"], 2, "error: 多给了一个文件 output/x.review.xlsx：审核文件要跟在 --apply 后面"),
-    ([XLSX, "--column", "scope=业务描述"], 2, "error: firms.xlsx (工作表 企业列表) 第 3 行（表头）没有列 '业务描述'"),
+    ([XLSX, "--format", "json", "--apply"], 2, "错误：--format json 只打印提议，不能与 --apply 同用"),
+    ([XLSX, "output/x.review.xlsx"], 2, "错误：多给了一个文件 output/x.review.xlsx：审核文件要跟在 --apply 后面"),
+    ([XLSX, "--column", "scope=业务描述"], 2, "错误：firms.xlsx (工作表 企业列表) 第 3 行（表头）没有列 '业务描述'"),
 ])
 def test_bad_input_gets_a_clear_message_and_no_traceback(data, args, code, message):
     before = snapshot(data)
@@ -269,7 +269,7 @@ def test_import_and_add_need_the_csv_folder_not_a_file():
     for args in (["import", XLSX], ["add", "firm", "示例", "--segment", "工业相机"]):
         result = run(*args, "--data", XLSX)
         assert result.exit_code == 2
-        assert result.stderr.startswith(f"error: --data {XLSX} 是文件；导入和添加要写入数据文件夹"), result.stderr
+        assert result.stderr.startswith(f"错误：--data {XLSX} 是文件；导入和添加要写入数据文件夹"), result.stderr
 
 
 def test_column_overrides_read_a_list_with_unusual_headers(data, tmp_path):
@@ -303,10 +303,10 @@ def test_add_firm_refuses_unknown_names_and_firms_already_there(data):
     before = snapshot(data)
     result = run("add", "firm", "示例", "--segment", "相机模组", "--data", data)
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: no segment called '相机模组'; close matches: ")
+    assert result.stderr.startswith("错误：没有名为“相机模组”的环节；相近的有：")
     result = run("add", "firm", "杭州海康威视数字技术股份有限公司", "--segment", "安防摄像机/录像设备", "--data", data)
     assert result.exit_code == 1
-    assert result.stderr.strip() == ("error: 杭州海康威视数字技术股份有限公司 已在数据中：ent.hikvision"
+    assert result.stderr.strip() == ("错误：杭州海康威视数字技术股份有限公司 已在数据中：ent.hikvision"
                                      "（Hikvision (杭州海康威视数字技术股份有限公司)）；未添加")
     assert snapshot(data) == before
 

@@ -338,7 +338,7 @@ def test_cli_writes_the_map(tmp_path):
     result = runner.invoke(app, ["map", "--data", str(FIXTURES / "valid"), "--view", "ego", "--out", str(ego)])
     assert result.exit_code == 2 and "局部视图（--view ego）需要 --focus 节点" in result.output
     result = runner.invoke(app, ["map", "--data", str(FIXTURES / "valid"), "--view", "ego", "--focus", "nowhere"])
-    assert result.exit_code == 2 and "no node called" in result.output
+    assert result.exit_code == 2 and "没有名为“nowhere”的节点" in result.output
 
 
 def test_barycentre_ordering_never_adds_crossings_and_removes_some_on_the_bundled_data():

@@ -93,7 +93,7 @@ def test_cli_node_by_chinese_name_and_json(chain):
 def test_cli_unknown_name_suggests_close_matches_and_exits_2():
     result = run("query", "node", "camcoo")
     assert result.exit_code == 2
-    assert "close matches" in result.output and "ent.camco" in result.output
+    assert "相近的有" in result.output and "ent.camco" in result.output
 
 
 def test_cli_segment_markdown_and_table():

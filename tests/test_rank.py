@@ -146,8 +146,13 @@ def test_cli_csv_and_json():
 
 def test_cli_errors_are_messages():
     result = run("--region", "City X")
+    assert result.exit_code == 2 and "不是区县；请给出该层级的地区，或换一个 --level" in result.output
+    assert "Traceback" not in result.output
+    result = run("--region", "City X", "--lang", "en")
     assert result.exit_code == 2 and "is not a district" in result.output and "Traceback" not in result.output
     result = run("--segment", "nothing like it")
+    assert result.exit_code == 2 and "没有名为“nothing like it”的环节" in result.output
+    result = run("--segment", "nothing like it", "--lang", "en")
     assert result.exit_code == 2 and "no segment called" in result.output
 
 

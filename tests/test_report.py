@@ -138,7 +138,7 @@ def test_cli_report_writes_both_files(tmp_path):
     assert "2018 vs 2024" in html
     unknown = CliRunner().invoke(app, ["report", "--data", str(WHATIF), "--region", "Xiaosan",
                                        "--out", str(tmp_path)])
-    assert unknown.exit_code == 2 and "close matches" in unknown.output
+    assert unknown.exit_code == 2 and "相近的有" in unknown.output
 
 
 def test_the_report_opens_with_the_leaders_summary(whatif_chain):

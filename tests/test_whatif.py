@@ -101,6 +101,8 @@ def test_cli_whatif_usage_errors_exit_2():
     runner = CliRunner()
     assert runner.invoke(app, ["whatif", "--data", str(FIXTURE)]).exit_code == 2
     bad = runner.invoke(app, ["whatif", "--data", str(FIXTURE), "--remove", "ent.sensor_jp"])
+    assert bad.exit_code == 2 and "错误：不在" in bad.output
+    bad = runner.invoke(app, ["whatif", "--data", str(FIXTURE), "--remove", "ent.sensor_jp", "--lang", "en"])
     assert bad.exit_code == 2 and "not located in" in bad.output
     unknown = runner.invoke(app, ["whatif", "--data", str(FIXTURE), "--cut-country", "Japn"])
     assert unknown.exit_code == 2 and "reg.jp" in unknown.output

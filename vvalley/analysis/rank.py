@@ -22,7 +22,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from vvalley.chain.problems import UserError
+
 LEVELS = ("province", "city", "district")
+LEVEL_ZH = {"province": "省级地区", "city": "城市", "district": "区县"}
+
+
+class LevelProblem(UserError, ValueError):
+    """A region asked about that is not of the level ranked (a ValueError, said in Chinese too)."""
 DEPTH = {"province": 1, "city": 2, "district": 3}
 PRESENT_LQ = 1.0
 PEERS, ENTRANTS = 5, 10
@@ -114,7 +121,9 @@ def rank(chain, level: str = "district", segment: str | None = None, region: str
     units = level_units(chain, level)
     regions_of_level = sorted({u for u in units.values()})
     if region is not None and region not in regions_of_level:
-        raise ValueError(f"{chain.label(region)} is not a {level}; give a region of that level or another --level")
+        name_zh = str(chain.nodes.at[region, "name_zh"] or chain.nodes.at[region, "name"])
+        raise LevelProblem(f"{chain.label(region)} is not a {level}; give a region of that level or another --level",
+                           f"{name_zh}不是{LEVEL_ZH[level]}；请给出该层级的地区，或换一个 --level")
     leaves = list(template.leaves)
     wanted = ([segment, *(s for s in template.subtree[segment] if s != segment and s in set(leaves))]
               if segment else leaves)

@@ -9,7 +9,19 @@ from vvalley.analysis.compare import diff_reports
 from vvalley.analysis.gaps import analyse
 from vvalley.chain.model import Chain
 
+from vvalley.chain.problems import UserError
+
 CUT_MODES = ("all", "any")
+
+
+class ScenarioProblem(UserError, ValueError):
+    """A what-if the data cannot take (a firm already there, a site outside the region …), said in Chinese too."""
+
+
+def _zh(chain: Chain, node: str) -> str:
+    from vvalley.analysis.wording import Names
+
+    return Names(chain).zh(node) if node in chain.nodes.index else node
 SCENARIO_EVIDENCE = "what-if scenario (vvalley whatif --add): not a fact"
 
 
@@ -30,12 +42,13 @@ def attract(chain: Chain, region: str, firms) -> tuple[Chain, list[dict]]:
     for firm, site in pairs:
         site = site or region
         if firm not in chain.nodes.index or chain.kind_of(firm) != "enterprise":
-            raise ValueError(f"{firm} is not an enterprise")
+            raise ScenarioProblem(f"{firm} is not an enterprise", f"{_zh(chain, firm)} 不是企业")
         if firm in local:
-            raise ValueError(f"{chain.label(firm)} is already located in {chain.label(region)}")
+            raise ScenarioProblem(f"{chain.label(firm)} is already located in {chain.label(region)}",
+                                  f"{_zh(chain, firm)}已在{_zh(chain, region)}")
         if site not in inside:
-            raise ValueError(f"site {chain.label(site) if site in chain.nodes.index else site} is not in "
-                             f"{chain.label(region)}")
+            raise ScenarioProblem(f"site {chain.label(site) if site in chain.nodes.index else site} is not in "
+                                  f"{chain.label(region)}", f"落户地{_zh(chain, site)}不在{_zh(chain, region)}内")
         rows.append({"source": firm, "target": site, "relation": "located_in", "evidence": SCENARIO_EVIDENCE})
         effects.append({"id": firm, "label": chain.label(firm), "name_zh": str(chain.nodes.at[firm, "name_zh"]),
                         "site": site, "site_label": chain.label(site),
@@ -71,7 +84,8 @@ def leave(chain: Chain, region: str, actors: list[str]) -> tuple[Chain, list[dic
     local = set(chain.region_actors(region))
     strangers = [a for a in actors if a not in local]
     if strangers:
-        raise ValueError(f"not located in {chain.label(region)}: {', '.join(strangers)}")
+        raise ScenarioProblem(f"not located in {chain.label(region)}: {', '.join(strangers)}",
+                              f"不在{_zh(chain, region)}：{'、'.join(_zh(chain, a) for a in strangers)}")
     edges = chain.edges
     located = edges["relation"] == "located_in"
     drop = located & edges["source"].isin(actors) & edges["target"].isin(inside)
@@ -107,8 +121,10 @@ def cut_off(chain: Chain, region: str, cut_regions: list[str], mode: str = "all"
     mine = set(chain.region_path(region)) | set(chain.descendants(region))
     overlap = [r for r in cut_regions if r in mine]
     if overlap:
-        raise ValueError(f"cannot cut {', '.join(overlap)}: it contains or is part of {chain.label(region)}; "
-                         "use remove for the region's own actors")
+        raise ScenarioProblem(f"cannot cut {', '.join(overlap)}: it contains or is part of {chain.label(region)}; "
+                              "use remove for the region's own actors",
+                              f"不能切断{'、'.join(_zh(chain, r) for r in overlap)}：它包含{_zh(chain, region)}或属于它；"
+                              "本区自己的企业和机构请用 --remove")
     cut_area = {r for c in cut_regions for r in chain.descendants(c)}
     edges = chain.edges
     sites = edges[(edges["relation"] == "located_in") & isin_series(edges["source"], chain.ids("enterprise"))]

@@ -16,16 +16,31 @@ from vvalley.chain.schema import ACTOR_KINDS, CONFIDENCE, RELATIONS
 FACT_RELATIONS = tuple(name for name, spec in RELATIONS.items() if spec.needs_evidence)
 
 
+_WHAT_ZH = {"region": "地区", "segment": "环节", "enterprise": "企业", "institute": "研究机构",
+            "focus_area": "聚焦方向", "node": "节点"}
+
+
 class LookupProblem(LookupError):
-    """A name or id that matches no node; `suggestions` lists the close ones."""
+    """A name or id that matches no node; `suggestions` lists the close ones. str() is English,
+    `sentence("zh")` Chinese."""
 
     def __init__(self, text: str, what: str, suggestions: list[str], ambiguous: bool = False):
-        self.text, self.what, self.suggestions = text, what, suggestions
+        self.text, self.what, self.suggestions, self.ambiguous = text, what, suggestions, ambiguous
         if ambiguous:
             super().__init__(f"{text!r} names several nodes: {', '.join(suggestions)}; give the id")
             return
         hint = f"; close matches: {', '.join(suggestions)}" if suggestions else ""
         super().__init__(f"no {what} called {text!r}{hint}")
+
+    def sentence(self, lang: str = "zh") -> str:
+        """The problem as one sentence in `lang` (zh or en)."""
+        if lang != "zh":
+            return str(self)
+        if self.ambiguous:
+            return f"“{self.text}”对应多个节点：{'、'.join(self.suggestions)}；请给出 id"
+        what = "或".join(_WHAT_ZH.get(w, w) for w in self.what.split(" or "))
+        hint = f"；相近的有：{'、'.join(self.suggestions)}" if self.suggestions else ""
+        return f"没有名为“{self.text}”的{what}{hint}"
 
 
 @dataclass(frozen=True, eq=False)

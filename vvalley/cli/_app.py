@@ -126,7 +126,7 @@ def _set_engine(value: "EngineName | None") -> "EngineName | None":
         if value is EngineName.spark:
             problem = engine.spark_problem()
             if problem:
-                fail(problem)
+                fail(f"spark 引擎在这里无法运行（{problem}）" if _STATE["lang"] == "zh" else problem)
     return value
 
 
@@ -177,8 +177,16 @@ def echo(text: str = "", err: bool = False) -> None:
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    echo(f"error: {message}", err=True)
+    echo(f"错误：{message}" if _STATE["lang"] == "zh" else f"error: {message}", err=True)
     raise typer.Exit(code)
+
+
+def fail_lookup(error, code: int = EXIT_USAGE) -> NoReturn:
+    """Print a name that matches no node (model.LookupProblem), in Chinese unless --lang en, and exit 2."""
+    if _STATE["lang"] == "zh":
+        echo(f"错误：{error.sentence('zh')}", err=True)
+        raise typer.Exit(code)
+    fail(str(error), code)
 
 
 def fail_user(error, code: int = EXIT_USAGE) -> NoReturn:
@@ -251,7 +259,7 @@ def resolve_region_or_fail(chain, region: str | None) -> str:
     try:
         return chain.resolve(region, kinds=("region",))
     except LookupProblem as err:
-        fail(str(err))
+        fail_lookup(err)
 
 
 def resolve_or_fail(chain, text: str, kinds: tuple[str, ...] | None = None) -> str:
@@ -260,7 +268,7 @@ def resolve_or_fail(chain, text: str, kinds: tuple[str, ...] | None = None) -> s
     try:
         return chain.resolve(text, kinds=kinds)
     except LookupProblem as err:
-        fail(str(err))
+        fail_lookup(err)
 
 
 def main() -> None:

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from vvalley.cli._app import (DEFAULT_DATA, AsOfOpt, DataDir, Lang, LangOpt, RegionOpt, app, fail, load_or_fail,
-                              resolve_or_fail, resolve_region_or_fail)
+from vvalley.cli._app import (DEFAULT_DATA, AsOfOpt, DataDir, Lang, LangOpt, RegionOpt, _user_error, app, fail_user,
+                              load_or_fail, resolve_or_fail, resolve_region_or_fail)
 from vvalley.cli._format import FormatOpt, OutputFormat, show
 
 MinSuppliersOpt = Annotated[int, typer.Option("--min-suppliers", min=1,
@@ -37,16 +37,20 @@ def whatif(data: DataDir = DEFAULT_DATA, region: RegionOpt = None,
            as_of: AsOfOpt = None, min_suppliers: MinSuppliersOpt = 2,
            fmt: FormatOpt = OutputFormat.table, lang: LangOpt = Lang.zh) -> None:
     """The gaps that open or close if firms of elsewhere open a site here, actors leave, or suppliers are cut off."""
+    from vvalley.analysis.whatif import ScenarioProblem
     from vvalley.analysis.whatif import whatif as run_whatif
     from vvalley.analysis.wording import Names
     from vvalley.publish.answers import whatif_sections
 
     if not add and not remove and not cut_country:
-        fail("nothing to change: give --add FIRM, --remove ID and/or --cut-country REGION")
+        fail_user(_user_error("nothing to change: give --add FIRM, --remove ID and/or --cut-country REGION",
+                              "没有给出变化：请给 --add 企业、--remove 企业或机构，和/或 --cut-country 地区"))
     if site and len(site) not in (1, len(add or [])):
-        fail(f"give one --site for all --add, or one per --add ({len(add or [])}); got {len(site)}")
+        fail_user(_user_error(f"give one --site for all --add, or one per --add ({len(add or [])}); got {len(site)}",
+                              f"--site 要么给一个（用于所有 --add），要么每个 --add 一个（{len(add or [])} 个）；"
+                              f"现在给了 {len(site)} 个"))
     if site and not add:
-        fail("--site needs --add FIRM")
+        fail_user(_user_error("--site needs --add FIRM", "--site 要和 --add 企业一起用"))
     chain = load_or_fail(data, "nothing to analyse").at(as_of)
     region = resolve_region_or_fail(chain, region)
     firms = [resolve_or_fail(chain, f, kinds=("enterprise",)) for f in add or []]
@@ -57,8 +61,8 @@ def whatif(data: DataDir = DEFAULT_DATA, region: RegionOpt = None,
     try:
         result = run_whatif(chain, region, actors, cut, cut_mode.value, min_suppliers=min_suppliers,
                             add=list(zip(firms, sites)))
-    except ValueError as err:
-        fail(str(err))
+    except ScenarioProblem as err:
+        fail_user(err)
     names = Names(chain)
     zh = lang is Lang.zh
     change = ("，".join([*(f"{names.zh(f)}落户" for f in firms), *(f"{names.zh(a)}离开" for a in actors),
@@ -82,14 +86,17 @@ def compare(data: DataDir = DEFAULT_DATA, region: RegionOpt = None,
     from vvalley.publish.answers import compare_regions_sections, compare_years_sections
 
     if with_region is None and as_of is None:
-        fail("give --with REGION to compare regions, or --as-of YEAR [--vs YEAR] to compare years")
+        fail_user(_user_error("give --with REGION to compare regions, or --as-of YEAR [--vs YEAR] to compare years",
+                              "对比两个地区请给 --with 地区；对比两个年份请给 --as-of 年份 [--vs 年份]"))
     if vs is not None and as_of is None:
-        fail("--vs needs --as-of: compare --as-of 2018 --vs 2024")
+        fail_user(_user_error("--vs needs --as-of: compare --as-of 2018 --vs 2024",
+                              "--vs 要和 --as-of 一起用，例如：compare --as-of 2018 --vs 2024"))
     chain = load_or_fail(data, "nothing to compare")
     region = resolve_region_or_fail(chain, region)
     if with_region is not None:
         if vs is not None:
-            fail("compare regions (--with) or years (--vs), not both at once")
+            fail_user(_user_error("compare regions (--with) or years (--vs), not both at once",
+                                  "一次只能对比地区（--with）或年份（--vs），不能同时"))
         other = resolve_or_fail(chain, with_region, kinds=("region",))
         result = compare_regions(chain, region, other, as_of=as_of, min_suppliers=min_suppliers)
         zh = lang is Lang.zh

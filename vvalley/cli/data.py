@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from vvalley.cli._app import (DEFAULT_DATA, DEFAULT_OUT, DataDir, EngineOpt, Grade, Lang, LangOpt, MinConfidenceOpt,
-                              OutDir, RegionOpt, app, console, echo, fail, fail_on_problems, load_or_fail)
+                              OutDir, RegionOpt, app, console, echo, fail, fail_lookup, fail_on_problems,
+                              load_or_fail)
 
 
 @app.command()
@@ -49,7 +50,7 @@ def build(data: DataDir = DEFAULT_DATA, out: OutDir = DEFAULT_OUT, region: Regio
     except DataError as err:
         fail_on_problems(err.problems, data)
     except LookupProblem as err:
-        fail(str(err))
+        fail_lookup(err)
     zh = lang is Lang.zh
     by_kind, by_relation = counts(result.chain)
     console().print(_counts_table(by_kind, by_relation, zh))

@@ -9,7 +9,8 @@ import typer
 
 from vvalley.chain.schema import GAP_KINDS
 from vvalley.cli._app import (DEFAULT_DATA, AsOfOpt, DataDir, EngineOpt, Grade, Lang, LangOpt, MinConfidenceOpt,
-                              RegionOpt, app, console, echo, fail, load_or_fail, resolve_region_or_fail)
+                              RegionOpt, _user_error, app, console, echo, fail_user, load_or_fail,
+                              resolve_region_or_fail)
 
 KIND_NAMES = tuple(GAP_KINDS)
 
@@ -44,11 +45,14 @@ def gaps(
     """List the region's gaps (缺链 弱链 断链 …) by severity, with the enterprises that could fill them."""
     unknown = [k for k in kind or [] if k not in KIND_NAMES]
     if unknown:
-        fail(f"unknown gap kind {unknown[0]!r}; valid kinds: {', '.join(KIND_NAMES)}")
+        fail_user(_user_error(f"unknown gap kind {unknown[0]!r}; valid kinds: {', '.join(KIND_NAMES)}",
+                              f"没有缺口类型 '{unknown[0]}'；可用的类型：{'、'.join(KIND_NAMES)}"))
     if top is not None:
         if candidates is not None and candidates != top:
-            fail("--top is the old name of --candidates: give one of them")
-        echo("note: --top is deprecated; use --candidates (candidates per gap) or --limit (gaps shown)", err=True)
+            fail_user(_user_error("--top is the old name of --candidates: give one of them",
+                                  "--top 是 --candidates 的旧名：两者只给一个"))
+        echo("提示：--top 已改名，请用 --candidates（每个缺口的候选企业数）或 --limit（显示的缺口数）" if lang is Lang.zh
+             else "note: --top is deprecated; use --candidates (candidates per gap) or --limit (gaps shown)", err=True)
     per_gap = candidates if candidates is not None else top if top is not None else 5
     chain = load_or_fail(data, action="no gaps computed", min_confidence=min_confidence)
     region_id = resolve_region_or_fail(chain, region)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from vvalley.cli._app import (DEFAULT_DATA, EXIT_PROBLEMS, DataDir, Lang, LangOpt, app, console, echo, fail,
-                              load_or_fail)
+                              fail_lookup, load_or_fail)
 
 class Format(str, Enum):
     table = "table"
@@ -200,7 +200,7 @@ def add_firm(
     try:
         node, edges, duplicate = firm_rows(chain, name, segment, region, evidence, since, name_en)
     except LookupProblem as err:
-        fail(str(err))
+        fail_lookup(err)
     if duplicate:
         fail(_t(lang, f"{name} 已在数据中：{duplicate}（{chain.label(duplicate)}）；未添加",
                 f"{name} is in the data already: {duplicate} ({chain.label(duplicate)}); nothing was added"),

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from vvalley.cli._app import (DEFAULT_DATA, AsOfOpt, DataDir, EngineOpt, Grade, Lang, LangOpt, MinConfidenceOpt,
-                              app, console, echo, fail, load_or_fail)
+                              app, console, echo, fail_lookup, fail_user, load_or_fail)
 
 
 class Level(str, Enum):
@@ -43,14 +43,17 @@ def rank(
     engine: EngineOpt = None,
 ) -> None:
     """Rank every district, city or province: coverage, firms and location quotient per segment (区位商), leaders, peers."""
+    from vvalley.analysis.rank import LevelProblem
     from vvalley.analysis.rank import rank as run_rank
     from vvalley.chain.model import LookupProblem
 
     chain = load_or_fail(data, action="nothing ranked", min_confidence=min_confidence).at(as_of)
     try:
         result = run_rank(chain, level.value, segment=segment, region=region, top=top)
-    except (LookupProblem, ValueError) as err:
-        fail(str(err))
+    except LookupProblem as err:
+        fail_lookup(err)
+    except LevelProblem as err:
+        fail_user(err)
     if fmt is Format.json:
         from vvalley.publish.files import dumps_json
 
