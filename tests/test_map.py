@@ -327,7 +327,7 @@ def test_cli_writes_the_map(tmp_path):
     assert result.exit_code == 0, result.output
     assert out.read_bytes() == render().encode("utf-8")
     size = len(out.read_bytes()) / 1e6
-    assert result.output == f"已写入 {out}（产业链视图，{size:.1f} MB）；用浏览器打开即可，无需联网\n"
+    assert result.output == f"已写入 {out}（产业链全景视图，{size:.1f} MB）；用浏览器打开即可，无需联网\n"
     english = runner.invoke(app, ["map", "--data", str(FIXTURES / "valid"), "--out", str(out), "--lang", "en"])
     assert english.output == f"wrote {out} (chain view, {size:.1f} MB); open it in a browser, no internet needed\n"
     ego = tmp_path / "ego.html"
@@ -336,7 +336,7 @@ def test_cli_writes_the_map(tmp_path):
     assert result.exit_code == 0, result.output
     assert embedded(ego.read_text(encoding="utf-8"))["focus"] == "seg.chips.cis"
     result = runner.invoke(app, ["map", "--data", str(FIXTURES / "valid"), "--view", "ego", "--out", str(ego)])
-    assert result.exit_code == 2 and "局部视图（--view ego）需要 --focus 节点" in result.output
+    assert result.exit_code == 2 and "邻域视图（--view ego）需要 --focus 节点" in result.output
     result = runner.invoke(app, ["map", "--data", str(FIXTURES / "valid"), "--view", "ego", "--focus", "nowhere"])
     assert result.exit_code == 2 and "没有名为“nowhere”的节点" in result.output
 
