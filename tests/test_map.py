@@ -199,8 +199,9 @@ def test_labels_and_tooltips_carry_both_names_and_evidence():
     data = embedded(render(view="full"))
     nodes = {n["id"]: n for n in data["nodes"]}
     assert nodes["seg.chips.cis"]["label"] == "图像传感器\nImage sensors (CIS)"
-    title = nodes["ent.camco"]["title"]
-    assert "摄像公司" in title and "CamCo" in title and "evidence: fixture" in title and "confidence: A" in title
+    title, english = nodes["ent.camco"]["title"], nodes["ent.camco"]["title_en"]
+    assert "摄像公司" in title and "CamCo" in title and "来源：fixture" in title and "可信度：A（官方/备案）" in title
+    assert "evidence: fixture" in english and "confidence: A (official / filing)" in english
     assert "<br" not in title and "\n" in title
     # Chinese first, names not ids: no tooltip line shows a node id.
     ids = set(nodes)
@@ -290,8 +291,9 @@ def test_full_view_groups_enterprises_past_the_limit(tmp_path):
     enterprise_groups = [g for g in groups if g["member_kind"] == "enterprise"]
     assert sum(g["count"] for g in enterprise_groups) == 2500 + 2  # camco and cloudco are in Xiaoshan too
     camera = next(g for g in enterprise_groups if g["id"].endswith("seg.devices.camera"))
-    assert camera["label"].startswith("501 enterprises")
-    assert any("drawn as one node per segment" in note for note in data["notes"])
+    assert camera["label"] == "501 家企业" and camera["label_en"] == "501 enterprises"
+    assert any("drawn as one node per segment" in note["en"] and "按环节和类别各画成一个点" in note["zh"]
+               for note in data["notes"])
     assert len(data["nodes"]) < 50
     # Under the limit the same region is drawn firm by firm.
     small = embedded(render_map(chain, report, view="full", max_actors=5000))
@@ -325,7 +327,7 @@ def test_cli_writes_the_map(tmp_path):
     assert result.exit_code == 0, result.output
     assert out.read_bytes() == render().encode("utf-8")
     size = len(out.read_bytes()) / 1e6
-    assert result.output == f"已写入 {out}（产业链视图，{size:.1f} MB）；用浏览器打开即可，无需联网\n"
+    assert result.output == f"已写入 {out}（产业链全景视图，{size:.1f} MB）；用浏览器打开即可，无需联网\n"
     english = runner.invoke(app, ["map", "--data", str(FIXTURES / "valid"), "--out", str(out), "--lang", "en"])
     assert english.output == f"wrote {out} (chain view, {size:.1f} MB); open it in a browser, no internet needed\n"
     ego = tmp_path / "ego.html"
@@ -334,7 +336,7 @@ def test_cli_writes_the_map(tmp_path):
     assert result.exit_code == 0, result.output
     assert embedded(ego.read_text(encoding="utf-8"))["focus"] == "seg.chips.cis"
     result = runner.invoke(app, ["map", "--data", str(FIXTURES / "valid"), "--view", "ego", "--out", str(ego)])
-    assert result.exit_code == 2 and "局部视图（--view ego）需要 --focus 节点" in result.output
+    assert result.exit_code == 2 and "邻域视图（--view ego）需要 --focus 节点" in result.output
     result = runner.invoke(app, ["map", "--data", str(FIXTURES / "valid"), "--view", "ego", "--focus", "nowhere"])
     assert result.exit_code == 2 and "没有名为“nowhere”的节点" in result.output
 

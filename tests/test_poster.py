@@ -169,3 +169,23 @@ def test_control_characters_in_names_do_not_break_the_svg(tmp_path):
     ET.fromstring(svg)  # well-formed XML 1.0
     assert "\x01" not in svg and "\x1b" not in svg
     convert(svg, "pdf")
+
+
+def test_boxes_draw_firms_and_candidates_by_short_name_and_title_them_by_full_name():
+    from vvalley.analysis.wording import Names
+
+    chain = load_chain(DATA if BUNDLED else FIXTURES / "valid")
+    report = analyse(chain, XIAOSHAN)
+    root = ET.fromstring(render_poster(chain, report, generated="2026-12-03"))
+    drawn = " ".join("".join(el.itertext()) for el in root.iter(f"{SVG}text"))
+    titles = " ".join(el.text or "" for el in root.iter(f"{SVG}title"))
+    names = Names(chain)
+    candidates = {c.id for g in report.gaps if g.kind in ("missing_segment", "weak_segment") for c in g.candidates[:1]}
+    shortened = [c for c in candidates if names.zh(c) != chain.nodes.at[c, "name_zh"]]
+    assert shortened
+    for firm in shortened:  # the first candidate of a box opens its 招商 line
+        assert f"招商：{names.zh(firm)}"[:6] in drawn, firm
+        assert chain.nodes.at[firm, "name_zh"] in titles, firm
+    assert "招商：杭州" not in drawn and "股份有限公司" not in drawn
+    for firm in local_firm_names(chain):
+        assert firm in titles

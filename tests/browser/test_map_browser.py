@@ -111,7 +111,11 @@ def test_clicking_a_gap_selects_its_nodes(map_page, maps):
     selected = page.evaluate("window.vvalleyMap.network.getSelectedNodes()")
     assert sorted(selected) == sorted(data["gaps"][0]["nodes"])
     assert "active" in page.locator("#vv-gaps button").first.get_attribute("class")
+    assert data["gaps"][0]["reason_zh"] in page.locator("#vv-details").text_content()
+    page.click("#vv-lang")  # the English reason in the English view
+    page.locator("#vv-gaps button").first.click()
     assert data["gaps"][0]["reason"] in page.locator("#vv-details").text_content()
+    page.click("#vv-lang")
     # A link gap selects both ends.
     link = next(i for i, g in enumerate(data["gaps"]) if "->" in g["subject"])
     page.locator("#vv-gaps button").nth(link).click()

@@ -301,3 +301,83 @@ def test_hostile_names_are_inert_in_the_panorama_and_every_card(pages, built):
     assert page.evaluate("document.querySelectorAll('script').length") == 5
     assert page.evaluate("[...document.querySelectorAll('svg')].map(s => s.parentNode.id)") == ["vv-print"]
     page.keyboard.press("Escape")
+
+
+# Every visible text of the page, the placeholders and titles of visible elements (what a reader sees).
+VISIBLE_TEXT = """(root) => {
+    const out = [], walker = document.createTreeWalker(document.querySelector(root), NodeFilter.SHOW_TEXT);
+    let node;
+    const shown = el => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden';
+    while ((node = walker.nextNode())) {
+        if (node.textContent.trim() && node.parentElement.closest('script, style, #vv-print') === null
+            && shown(node.parentElement)) out.push(node.textContent.trim());
+    }
+    document.querySelector(root).querySelectorAll('[placeholder], [title]').forEach(el => {
+        if (!shown(el)) return;
+        if (el.placeholder) out.push(el.placeholder);
+        if (el.title) out.push(el.title);
+    });
+    return out;
+}"""
+# Latin letters a Chinese reader may meet: the button that switches to English, the Esc key.
+ALLOWED_LATIN = ("English", "Esc")
+
+
+def _latin_prose(texts: list[str], chain) -> list[str]:
+    """The texts that still hold a Latin word once names, ids and the allowed words are taken out."""
+    known = sorted({str(v) for c in ("name", "name_zh") for v in chain.nodes[c] if str(v)} | set(chain.nodes.index)
+                   | set(ALLOWED_LATIN), key=len, reverse=True)
+    left = []
+    for text in texts:
+        rest = text
+        for word in known:
+            if word in rest:
+                rest = rest.replace(word, " ")
+        if re.search(r"[A-Za-z]{2,}", rest):
+            left.append(text)
+    return left
+
+
+def test_the_default_chinese_view_shows_no_english_prose(browser, built):
+    if "data" not in built:
+        pytest.skip("no bundled data")
+    chain = built["data"].chain
+    opened = MapPage(browser)
+    page = opened.open(built["data"].path, tab="panorama")
+    assert _latin_prose(page.evaluate(VISIBLE_TEXT, "body"), chain) == []
+    # Every card: a gap segment with its candidates, a local firm; past the evidence (the data's own text).
+    firm = sorted(f for firms in built["data"].firms.values() for f in firms)[0]
+    gap = next(s for s, st in built["data"].status.items() if st == "missing")
+    for opener in (f"window.vvalleyPanorama.segmentCard({json.dumps(gap)})",
+                   f"window.vvalleyPanorama.actorCard({json.dumps(firm)})"):
+        page.evaluate(opener)
+        texts = page.evaluate(VISIBLE_TEXT.replace("shown(node.parentElement)",
+                                                   "shown(node.parentElement) && !node.parentElement.closest('.ev')"),
+                              "#vv-card")
+        assert len(texts) > 5 and _latin_prose(texts, chain) == [], opener
+        page.keyboard.press("Escape")
+    page.click("#vv-tab-relation")
+    page.wait_for_function("window.vvalleyMap !== undefined")
+    assert _latin_prose(page.evaluate(VISIBLE_TEXT, "body"), chain) == []
+    # What the canvas draws: node labels, and the column titles.
+    labels = page.evaluate("window.vvalleyMap.nodes.get().map(n => n.label)")
+    assert _latin_prose(labels, chain) == []
+    headers = page.evaluate("window.vvalleyMap.data.headers.map(h => h.text_zh)")
+    assert headers and _latin_prose(headers, chain) == []
+    # Tooltips, past the data's own text (descriptions, evidence), are Chinese too.
+    own = {str(d) for d in chain.nodes["description"] if str(d)}
+    tips = [line for t in page.evaluate("window.vvalleyMap.nodes.get().concat(window.vvalleyMap.edges.get())"
+                                        ".map(n => n.title)")
+            for line in t.split("\n") if line not in own and not line.startswith("来源：")]
+    assert _latin_prose(tips, chain) == []
+    page.locator("#vv-gaps button").first.click()
+    assert _latin_prose([page.locator("#vv-details").text_content()], chain) == []
+    # English is one click away, and the words switch.
+    page.click("#vv-lang")
+    assert page.get_attribute("#vv-search", "placeholder").startswith("Search")
+    assert "nodes" in page.locator("header .sub").inner_text()
+    assert page.evaluate("window.vvalleyMap.nodes.get().some(n => /covered/.test(n.label))")
+    page.click("#vv-lang")
+    assert page.get_attribute("#vv-search", "placeholder").startswith("搜索")
+    check_inert(opened)
+    opened.page.close()

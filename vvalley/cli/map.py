@@ -19,7 +19,7 @@ class View(str, Enum):
 
 
 DEFAULT_FILES = {"chain": "map.html", "full": "map-full.html", "ego": "map-ego.html"}
-VIEW_ZH = {"chain": "产业链", "full": "全图", "ego": "局部"}
+VIEW_ZH = {"chain": "产业链全景", "full": "企业与机构", "ego": "邻域"}  # as the page's own subheading (render.VIEW_TITLES)
 
 
 def meta_or_fail(data: Path):
@@ -59,7 +59,7 @@ def map_command(
 ) -> None:
     """Write the map: the panorama (全景图: a box per segment with its firms, status and 招商目标) and the relation view; works offline."""
     if view is View.ego and focus is None:
-        fail("局部视图（--view ego）需要 --focus 节点" if lang is Lang.zh else "the ego view needs --focus NODE")
+        fail("邻域视图（--view ego）需要 --focus 节点" if lang is Lang.zh else "the ego view needs --focus NODE")
     if view is not View.ego and focus is not None:
         fail("--focus 只用于 --view ego" if lang is Lang.zh else "--focus only applies to --view ego")
     chain = load_or_fail(data, min_confidence=min_confidence)

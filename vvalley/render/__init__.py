@@ -6,10 +6,10 @@ from vvalley.render.selection import MAX_ACTORS, VIEWS
 
 __all__ = ["render_map", "render_poster", "VIEWS", "MAX_ACTORS"]
 
-VIEW_TITLES = {
-    "chain": "产业链全景 chain view",
-    "full": "企业与机构 full view",
-    "ego": "邻域 ego view",
+VIEW_TITLES = {  # view: (中文, English)
+    "chain": ("产业链全景", "chain view"),
+    "full": ("企业与机构", "full view"),
+    "ego": ("邻域", "ego view"),
 }
 
 
@@ -39,11 +39,16 @@ def render_map(chain, report, view: str = "chain", focus: str | None = None, dep
     selection = views.select(chain, report.region, view, focus, depth, max_actors)
     region = _region_label(chain, report.region)
     data = mapdata.map_data(chain, report, selection, region)
-    as_of = f" · as of {report.as_of} 截至{report.as_of}年" if report.as_of is not None else ""
-    where = f" · around {_line(chain, focus)} depth {depth}" if view == "ego" else ""
+    year = report.as_of is not None
+    where = view == "ego"
     region_zh, region_en = _names(chain, report.region)
     heading = {"zh": f"{region_zh} · {meta.title('zh')}图谱", "en": f"{region_en} · {meta.title('en')} map"}
-    subheading = f"{VIEW_TITLES[view]}{where}{as_of} · {len(data['nodes'])} nodes, {len(data['edges'])} links"
+    subheading = {
+        "zh": (f"{VIEW_TITLES[view][0]}" + (f" · 以{_line(chain, focus)}为中心 {depth} 步" if where else "")
+               + (f" · 截至{report.as_of}年" if year else "") + f" · {len(data['nodes'])} 个节点、{len(data['edges'])} 条连线"),
+        "en": (f"{VIEW_TITLES[view][1]}" + (f" · around {_line(chain, focus)} depth {depth}" if where else "")
+               + (f" · as of {report.as_of}" if year else "") + f" · {len(data['nodes'])} nodes, {len(data['edges'])} links"),
+    }
     pano = panorama(chain, report)
     # Printed, the page is the A3 poster of the same panorama (no generated-on date: the page stays byte-stable).
     print_svg = poster(pano, f"{region_zh} · {meta.title('zh')}全景图",
@@ -97,16 +102,19 @@ def _region_label(chain, region: str) -> str:
     return _line(chain, region) if region in chain.nodes.index else region
 
 
-def _summary(report) -> list[str]:
-    """A few lines of the report's summary for the side panel."""
+def _summary(report) -> list[dict]:
+    """A few lines of the report's summary for the side panel, each {"zh": …, "en": …}."""
     from vvalley.render.mapdata import GAP_KINDS_ZH
 
     summary = report.summary
-    lines = [f"已覆盖环节 leaf segments covered: {summary.get('covered', 0)} / {summary.get('segments', 0)}"
-             f" ({summary.get('coverage', 0.0):.0%})"]
-    kinds = summary.get("gaps_by_kind", {})
-    counted = ", ".join(f"{GAP_KINDS_ZH.get(k, k)} {n}" for k, n in kinds.items() if n)
-    lines.append(f"缺口 gaps: {counted or '无 none'}")
+    covered, segments, share = summary.get("covered", 0), summary.get("segments", 0), summary.get("coverage", 0.0)
+    lines = [{"zh": f"已覆盖末级环节：{covered} / {segments}（{share:.0%}）",
+              "en": f"leaf segments covered: {covered} / {segments} ({share:.0%})"}]
+    kinds = {k: n for k, n in summary.get("gaps_by_kind", {}).items() if n}
+    lines.append({"zh": f"缺口：{'、'.join(f'{GAP_KINDS_ZH.get(k, k)} {n}' for k, n in kinds.items()) or '无'}",
+                  "en": f"gaps: {', '.join(f'{n} {k}' for k, n in kinds.items()) or 'none'}"})
     for focus in summary.get("focus_areas", []):
-        lines.append(f"{focus.get('name', focus['id'])}: 覆盖 {focus.get('coverage', 0.0):.0%} covered")
+        name = focus.get("name", focus["id"])
+        lines.append({"zh": f"{focus.get('name_zh') or name}：覆盖 {focus.get('coverage', 0.0):.0%}",
+                      "en": f"{name}: {focus.get('coverage', 0.0):.0%} covered"})
     return lines

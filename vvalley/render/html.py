@@ -70,7 +70,7 @@ def environment() -> jinja2.Environment:
     return harden_jinja(env)  # control characters and non-characters from the data never reach the page
 
 
-def page(data: dict, legend: dict, heading: dict, subheading: str, summary: list[str], title: str,
+def page(data: dict, legend: dict, heading: dict, subheading: dict, summary: list[dict], title: str,
          pano: dict, meta, tab: str = "panorama", print_svg: str = "") -> str:
     """The whole HTML page as text: the panorama and relation tabs, their data as JSON, every script inline.
 

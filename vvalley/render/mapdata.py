@@ -25,9 +25,9 @@ LINK_STATUS = {
     "absent": ("#b0bec5", [2, 6], 1.5, "两端皆缺", "neither side in the region"),
 }
 GAP_KINDS_ZH = GAP_KINDS
-KIND_LABELS = {
-    "segment": "产业环节 Segments", "focus_area": "聚焦方向 Focus areas", "enterprise": "企业 Enterprises",
-    "institute": "科研机构 Institutes", "region": "地区 Regions", "group": "企业群 Groups",
+KIND_LABELS = {  # kind: (中文, English)
+    "segment": ("产业环节", "Segments"), "focus_area": ("聚焦方向", "Focus areas"), "enterprise": ("企业", "Enterprises"),
+    "institute": ("科研机构", "Institutes"), "region": ("地区", "Regions"), "group": ("企业群", "Groups"),
 }
 FOCUS_STYLE = ("#e1d5f5", "#5e35b1")
 ACTOR_STYLE = {"enterprise": ("dot", "#bbdefb", "#1565c0"), "institute": ("triangle", "#b2ebf2", "#00838f"),
@@ -71,7 +71,7 @@ def map_data(chain, report, selection: Selection, region_label: str) -> dict:
         "edges": edges,
         "headers": placed.headers,
         "gaps": gaps,
-        "kinds": [{"id": k, "label": KIND_LABELS[k]} for k in kinds],
+        "kinds": [{"id": k, "zh": KIND_LABELS[k][0], "en": KIND_LABELS[k][1]} for k in kinds],
         "focus_areas": [{"id": f, "label": ctx.label_line(f)} for f in selection.template
                         if ctx.kind[f] == "focus_area"],
         "notes": selection.notes,
@@ -79,37 +79,41 @@ def map_data(chain, report, selection: Selection, region_label: str) -> dict:
 
 
 def legend(view: str) -> dict:
-    """The legend's rows: swatches drawn from the same constants as the nodes and edges."""
+    """The legend's rows: swatches drawn from the same constants as the nodes and edges; each text
+    as {"zh": …, "en": …}, the page's language toggle showing one."""
     segments = [{"shape": "dot", "fill": fill, "border": border, "dashed": dashed,
-                 "text": f"{zh} {status}: {meaning}"}
+                 "zh": f"{zh}：{STATUS_ZH[status]}", "en": f"{status}: {meaning}"}
                 for status, (fill, border, dashed, zh, meaning) in SEGMENT_STATUS.items()]
     for lowest, colour, zh, en in SHARE_BANDS:
         share = "0" if lowest == 0 else ">0" if lowest < 0.01 else f"≥{lowest:.0%}"
         segments.append({"shape": "box", "fill": colour, "border": colour, "dashed": False,
-                         "text": f"环节大类 {zh}: 覆盖 {share} · group, {share} of its segments covered"})
+                         "zh": f"环节大类 {zh}：覆盖 {share}", "en": f"group, {en}: {share} of its segments covered"})
     segments.append({"shape": "hex", "fill": FOCUS_STYLE[0], "border": FOCUS_STYLE[1], "dashed": False,
-                     "text": "focus area 聚焦方向 (share of its segments covered)"})
+                     "zh": "聚焦方向（服务它的环节的覆盖比例）", "en": "focus area (share of its segments covered)"})
     links = [{"color": color, "dashed": bool(dashes), "width": width,
-              "text": f"{zh} {status}: {meaning}" + (" (hidden until shown 默认隐藏)" if status == "absent" else "")}
+              "zh": f"{zh}：{LINK_MEANING_ZH[status]}" + ("（默认隐藏）" if status == "absent" else ""),
+              "en": f"{status}: {meaning}" + (" (hidden until shown)" if status == "absent" else "")}
              for status, (color, dashes, width, zh, meaning) in LINK_STATUS.items()]
     links.append({"color": RELATION_STYLE["serves"][0], "dashed": False, "width": 1.5,
-                  "text": "服务 serves: segment → focus area (hidden until shown 默认隐藏)"})
+                  "zh": "服务：环节 → 聚焦方向（默认隐藏）", "en": "serves: segment → focus area (hidden until shown)"})
     links.append({"color": RELATION_STYLE["part_of"][0], "dashed": False, "width": 1,
-                  "text": "隶属 part of: segment → group"})
+                  "zh": "隶属：环节 → 环节大类", "en": "part of: segment → group"})
     actors = []
     if view != "chain":
         for kind in ("enterprise", "institute", "region"):
             shape, fill, border = ACTOR_STYLE[kind]
             actors.append({"shape": shape, "fill": fill, "border": border, "dashed": False,
-                           "text": KIND_LABELS[kind]})
+                           "zh": KIND_LABELS[kind][0], "en": KIND_LABELS[kind][1]})
         actors.append({"shape": "dot", "fill": GROUP_STYLE[0], "border": GROUP_STYLE[1], "dashed": False,
-                       "text": "N enterprises 企业群: actors of one segment drawn as one node"})
+                       "zh": "企业群：同一环节的 N 家企业画成一个点", "en": "N enterprises: actors of one segment drawn as one node"})
         for relation in ("operates_in", "researches", "supplies", "partners_with"):
             color, dashes, width, _ = RELATION_STYLE[relation]
-            links.append({"color": color, "dashed": bool(dashes), "width": width, "text": relation})
+            links.append({"color": color, "dashed": bool(dashes), "width": width,
+                          "zh": RELATION_WORDS[relation], "en": relation.replace("_", " ")})
     return {"segments": segments, "links": links, "actors": actors,
-            "size": "圆点大小：本地区企业数；缺链环节画成最大、红色虚线。 Dot size: the region's firms in the segment; "
-                    "missing segments are drawn largest, with a dashed red ring."}
+            "size": {"zh": "圆点大小：本地区企业数；缺链环节画成最大、红色虚线。",
+                     "en": "Dot size: the region's firms in the segment; missing segments are drawn largest, "
+                           "with a dashed red ring."}}
 
 
 class _Context:
@@ -186,19 +190,23 @@ class _Context:
                 "gap": bool(self.gaps_of.get(node_id))}
         if kind == "segment":
             base.update(self.segment_style(node_id))
-            base["label"] += base.pop("label_suffix", "")
+            suffix, suffix_en = base.pop("label_suffix", ""), base.pop("label_suffix_en", "")
+            if suffix_en:
+                base["label_en"] = base["label"] + suffix_en
+            base["label"] += suffix
         elif kind == "focus_area":
             fill, border = FOCUS_STYLE
             coverage = self.focus_coverage.get(node_id)
             if coverage is not None:
-                base["label"] += f"\n覆盖 {coverage:.0%} covered"
+                base["label_en"] = base["label"] + f"\n{coverage:.0%} covered"
+                base["label"] += f"\n覆盖 {coverage:.0%}"
             base.update(shape="hexagon", size=30, borderWidth=2, color=_color(fill, border),
                         font={"size": 18, "color": "#311b92"})
         else:
             shape, fill, border = ACTOR_STYLE[kind]
             base.update(shape=shape, size=9, borderWidth=1.5, color=_color(fill, border),
                         font={"size": 12, "color": "#263238"}, widthConstraint={"maximum": layout.ACTOR_DX - 20})
-        base["title"] = self.tooltip(node_id, base)
+        base["title"], base["title_en"] = self.tooltip(node_id, base)
         return base
 
     def segment_style(self, node_id: str) -> dict:
@@ -212,11 +220,12 @@ class _Context:
                  "shapeProperties": {"borderDashes": [6, 4] if dashed else False}}
         if node_id in self.chain.children:
             share = self.group_share(node_id)
-            colour, band_zh, _ = share_band(share)
+            colour, band_zh, band_en = share_band(share)
             style.update(shape="box", margin=10, share=share, font={"size": 17, "color": "#ffffff", "bold": True},
                          color=_color(colour, colour), borderWidth=2, shapeProperties={"borderDashes": False})
             # On the English line, so the box stays two lines high (the row it is laid out in).
             style["label_suffix"] = f" · {band_zh} {share:.0%}"
+            style["label_suffix_en"] = f" · {band_en} {share:.0%}"
         elif status == "missing":
             # A gap is what the map is for: as big as the biggest covered segment, thick dashed red ring.
             style.update(shape="dot", size=LEAF_LARGEST, borderWidth=4,
@@ -236,77 +245,93 @@ class _Context:
 
     def group_node(self, group: dict, position: tuple[int, int]) -> dict:
         kind, count = group["kind"], group["count"]
-        what = "enterprises 家企业" if kind == "enterprise" else "institutes 家机构"
+        what, what_zh = ("enterprises", "家企业") if kind == "enterprise" else ("institutes", "家机构")
         anchor = group["anchor"]
-        where = self.label_line(anchor) if anchor != layout.OTHER else "no segment 未归类"
+        where = self.label_line(anchor) if anchor != layout.OTHER else ""
         sample = "\n".join(f"· {name}" for name in group["sample"])
-        more = f"\n…and {count - len(group['sample'])} more" if count > len(group["sample"]) else ""
+        rest = count - len(group["sample"])
+        title_zh = (f"{self.region_label}{'在' + where if where else '未归类'}的 {count} {what_zh}\n{sample}"
+                    + (f"\n…另有 {rest} 家" if rest > 0 else ""))
+        title_en = (f"{count} {what} of {self.region_label} in {where or 'no segment'}\n{sample}"
+                    + (f"\n…and {rest} more" if rest > 0 else ""))
         return {"id": group["id"], "kind": "group", "member_kind": kind, "name": f"{count} {what}",
-                "name_zh": "", "x": position[0], "y": position[1], "label": f"{count} {what}",
+                "name_zh": f"{count} {what_zh}", "x": position[0], "y": position[1], "label": f"{count} {what_zh}",
+                "label_en": f"{count} {what}", "title_en": title_en,
                 "focus": self.focus_of.get(anchor, []), "status": None, "gap": False, "count": count,
                 "shape": "dot", "size": _size(count, self.biggest_group, 12, 40), "borderWidth": 2,
                 "color": _color(*GROUP_STYLE), "font": {"size": 13, "color": "#0d47a1"},
-                "title": f"{count} {what} of {self.region_label} in {where}\n{sample}{more}"}
+                "title": title_zh}
 
-    def tooltip(self, node_id: str, node: dict) -> str:
-        """The facts of a node and where they come from, Chinese first, as plain text (vis shows it as text)."""
+    def tooltip(self, node_id: str, node: dict) -> tuple[str, str]:
+        """The facts of a node and where they come from, as plain text (vis shows it as text): the
+        Chinese tooltip and the English one. The description and the evidence are the data's own text."""
         row = self.row(node_id)
         kind = node["kind"]
         zh_kind, en_kind = KIND_WORDS.get(kind, (kind, kind))
         layer = row["layer"]
-        lines = [self.label_line(node_id),
-                 f"{zh_kind}{' · ' + LAYER_WORDS[layer][0] if layer in LAYER_WORDS else ''} · {en_kind}"
-                 + (f" · {layer}" if layer else "")]
+        name = self.label_line(node_id)
+        zh = [name, zh_kind + (f" · {LAYER_WORDS[layer][0]}" if layer in LAYER_WORDS else "")]
+        en = [name, en_kind + (f" · {layer}" if layer else "")]
         parent = self.chain.parent.get(node_id)
         if parent:
-            lines.append(f"所属 part of: {self.label_line(parent)}")
+            zh.append(f"所属：{self.label_line(parent)}")
+            en.append(f"part of: {self.label_line(parent)}")
         if kind == "segment":
-            _, _, _, zh, meaning = SEGMENT_STATUS[node["status"]]
-            lines.append(f"{self.region_label}：{zh}（{STATUS_ZH[node['status']]}） · {node['status']} ({meaning})")
-            lines.append(f"本地企业 {node['firms']} 家 · 科研机构 {node['institutes']} 家 · "
-                         f"{node['firms']} firms, {node['institutes']} institutes of the region")
+            _, _, _, word, meaning = SEGMENT_STATUS[node["status"]]
+            zh.append(f"{self.region_label}：{word}（{STATUS_ZH[node['status']]}）")
+            en.append(f"{self.region_label}: {node['status']} ({meaning})")
+            zh.append(f"本地企业 {node['firms']} 家 · 科研机构 {node['institutes']} 家")
+            en.append(f"{node['firms']} firms, {node['institutes']} institutes of the region")
         elif kind == "focus_area" and self.focus_coverage.get(node_id) is not None:
             share = self.focus_coverage[node_id]
-            lines.append(f"服务它的环节本地覆盖 {share:.0%} · {share:.0%} of the segments serving it covered")
-        for gap in self.gaps_of.get(node_id, [])[:TOOLTIP_GAPS]:
-            lines.append(_gap_line(gap))
-        if len(self.gaps_of.get(node_id, [])) > TOOLTIP_GAPS:
-            lines.append(f"…另有 {len(self.gaps_of[node_id]) - TOOLTIP_GAPS} 个缺口 more gaps")
+            zh.append(f"服务它的环节本地覆盖 {share:.0%}")
+            en.append(f"{share:.0%} of the segments serving it covered")
+        gaps = self.gaps_of.get(node_id, [])
+        for gap in gaps[:TOOLTIP_GAPS]:
+            zh.append(_gap_line(gap, "zh"))
+            en.append(_gap_line(gap, "en"))
+        if len(gaps) > TOOLTIP_GAPS:
+            zh.append(f"…另有 {len(gaps) - TOOLTIP_GAPS} 个缺口")
+            en.append(f"…{len(gaps) - TOOLTIP_GAPS} more gaps")
+        facts = []
         if row["description"]:
-            lines.append(str(row["description"]))
-        years = _years(row)
-        if years:
-            lines.append(years)
-        lines.extend(_evidence(row))
-        return "\n".join(lines)
+            facts.append(str(row["description"]))
+        zh += facts + _years(row, "zh") + _evidence(row, "zh")
+        en += facts + _years(row, "en") + _evidence(row, "en")
+        return "\n".join(zh), "\n".join(en)
 
     # ---- edges ---------------------------------------------------------------------------
     def edge(self, row: dict) -> dict:
         source, target, relation = row["source"], row["target"], row["relation"]
         edge = {"id": f"{relation}:{source}->{target}", "from": source, "to": target,
                 "relation": relation, "status": None}
-        lines = [f"{RELATION_WORDS.get(relation, relation)} {relation}: {self.label_line(source)} → {self.label_line(target)}"]
+        ends = f"{self.label_line(source)} → {self.label_line(target)}"
+        zh = [f"{RELATION_WORDS.get(relation, relation)}：{ends}"]
+        en = [f"{relation.replace('_', ' ')}: {ends}"]
         if relation == "feeds":
             link = self.links.get((source, target), {})
             status = link.get("status", "absent")
-            color, dashes, width, zh, meaning = LINK_STATUS[status]
+            color, dashes, width, word, meaning = LINK_STATUS[status]
             edge.update(status=status, ties=int(link.get("ties", 0)))
-            lines.append(f"{self.region_label}：{zh} · {status} ({meaning}); 已知供应关系 known supply ties: {edge['ties']}")
+            zh.append(f"{self.region_label}：{word}（{LINK_MEANING_ZH[status]}）；已知供应关系 {edge['ties']} 条")
+            en.append(f"{self.region_label}: {status} ({meaning}); known supply ties: {edge['ties']}")
             for gap in self.gaps_of.get(f"{source}->{target}", [])[:TOOLTIP_GAPS]:
-                lines.append(_gap_line(gap))
+                zh.append(_gap_line(gap, "zh"))
+                en.append(_gap_line(gap, "en"))
             arrow = True
         else:
             color, dashes, width, arrow = RELATION_STYLE.get(relation, ("#b0bec5", False, 1, True))
             if not RELATIONS[relation].directed:
                 arrow = False
-        years = _years(row)
-        if years:
-            lines.append(years)
+        zh += _years(row, "zh")
+        en += _years(row, "en")
         if row.get("weight") not in (None, 1.0) and not _missing(row.get("weight")):
-            lines.append(f"weight: {row['weight']:g}")
-        lines.extend(_evidence(row))
+            zh.append(f"权重：{row['weight']:g}")
+            en.append(f"weight: {row['weight']:g}")
+        zh += _evidence(row, "zh")
+        en += _evidence(row, "en")
         edge.update(color=_edge_color(color), dashes=dashes, width=width, arrows="to" if arrow else "",
-                    title="\n".join(lines))
+                    title="\n".join(zh), title_en="\n".join(en))
         # Lines between two missing segments and serves lines are hidden until the reader asks for them.
         edge["faint"] = relation == "serves" or edge["status"] == "absent"
         return edge
@@ -317,7 +342,9 @@ class _Context:
         return {"id": f"{relation}:{group['id']}->{group['anchor']}", "from": group["id"], "to": group["anchor"],
                 "relation": relation, "status": None, "color": _edge_color(color), "dashes": dashes,
                 "width": round(1 + math.log2(group["count"]), 1), "arrows": "to",
-                "title": f"{group['count']} {group['kind']}s {relation.replace('_', ' ')} {self.label_line(group['anchor'])}"}
+                "title": f"{group['count']} {'家企业从事' if relation == 'operates_in' else '家机构研究'}"
+                         f"{self.label_line(group['anchor'])}",
+                "title_en": f"{group['count']} {group['kind']}s {relation.replace('_', ' ')} {self.label_line(group['anchor'])}"}
 
     # ---- gaps and filters ------------------------------------------------------------------
     def gap_list(self, drawn: set[str]) -> list[dict]:
@@ -335,6 +362,7 @@ class _Context:
             else:
                 subject = self._name(gap.subject)
             out.append({"rank": rank + 1, "kind": gap.kind, "kind_zh": GAP_KINDS_ZH.get(gap.kind, gap.kind),
+                        "kind_en": gap.kind.replace("_", " "),
                         "severity": int(gap.severity), "subject": gap.subject, "subject_label": subject,
                         "reason": gap.reason, "reason_zh": getattr(gap, "reason_zh", None) or gap.reason,
                         "nodes": nodes, "edges": edges})
@@ -371,15 +399,19 @@ KIND_WORDS = {"segment": ("产业环节", "segment"), "focus_area": ("聚焦方�
               "enterprise": ("企业", "enterprise"), "institute": ("科研机构", "institute"), "region": ("地区", "region")}
 LAYER_WORDS = {"upstream": ("上游", "upstream"), "midstream": ("中游", "midstream"), "downstream": ("下游", "downstream")}
 STATUS_ZH = {"covered": "本地企业足够", "weak": "本地企业少于最低数，一家离开即断", "missing": "本地区没有企业做这一环节"}
+CONFIDENCE_MEANING_ZH = {"A": "官方/备案", "B": "可靠媒体", "C": "聚合网站/自媒体", "U": "未核实"}
+LINK_MEANING_ZH = {"linked": "两端都在本地，有已知供应关系", "unlinked": "两端都在本地，无已知供应关系",
+                   "broken": "只有一端在本地", "absent": "两端都不在本地"}
 RELATION_WORDS = {"part_of": "隶属", "feeds": "供给", "serves": "服务", "operates_in": "从事", "researches": "研究",
                   "located_in": "位于", "supplies": "供货", "partners_with": "合作", "subsidiary_of": "子公司"}
 
 
-def _gap_line(gap) -> str:
-    """'缺口 缺链 · 严重度 76：<reason_zh>' (the English reason after it when it differs)."""
-    zh = getattr(gap, "reason_zh", None) or gap.reason
-    english = f" / {gap.reason}" if zh != gap.reason else ""
-    return f"缺口 {GAP_KINDS_ZH.get(gap.kind, gap.kind)} {gap.kind} · 严重度 severity {gap.severity}：{zh}{english}"
+def _gap_line(gap, lang: str) -> str:
+    """'缺口 缺链 · 严重度 76：<reason_zh>', or 'gap missing_segment · severity 76: <reason>'."""
+    if lang == "zh":
+        reason = getattr(gap, "reason_zh", None) or gap.reason
+        return f"缺口 {GAP_KINDS_ZH.get(gap.kind, gap.kind)} · 严重度 {gap.severity}：{reason}"
+    return f"gap {gap.kind.replace('_', ' ')} · severity {gap.severity}: {gap.reason}"
 
 
 def _size(n: int, most: int, smallest: float, largest: float) -> float:
@@ -401,20 +433,25 @@ def _missing(value) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
-def _years(row) -> str:
+def _years(row, lang: str) -> list[str]:
     since, until = row.get("since"), row.get("until")
     since = None if _missing(since) else int(since)
     until = None if _missing(until) else int(until)
     if since is None and until is None:
-        return ""
-    return f"年份 years: {since or '…'}–{until or '今 today'}"
+        return []
+    if lang == "zh":
+        return [f"年份：{since or '…'}–{until or '今'}"]
+    return [f"years: {since or '…'}–{until or 'today'}"]
 
 
-def _evidence(row) -> list[str]:
+def _evidence(row, lang: str) -> list[str]:
     lines = []
     if row.get("evidence"):
-        lines.append(f"来源 evidence: {row['evidence']}")
+        lines.append(f"{'来源：' if lang == 'zh' else 'evidence: '}{row['evidence']}")
     if row.get("confidence"):
         grade = row["confidence"]
-        lines.append(f"可信度 confidence: {grade} ({CONFIDENCE_MEANING.get(grade, '?')})")
+        if lang == "zh":
+            lines.append(f"可信度：{grade}（{CONFIDENCE_MEANING_ZH.get(grade, '?')}）")
+        else:
+            lines.append(f"confidence: {grade} ({CONFIDENCE_MEANING.get(grade, '?')})")
     return lines

@@ -223,6 +223,8 @@ def _box(svg: _Svg, box: dict, x: float, y: float, w: float, h: float, size: flo
     dash = "5 3" if box["status"] == "missing" else None
     # Every firm is named in the box's title (a tooltip), also those past the "+N" the box draws.
     everyone = "、".join(box.get("firm_names", [])) or "本地无企业"
+    wanted = "、".join(c["name_zh"] for c in box.get("candidates", []))
+    everyone += f"；招商目标：{wanted}" if wanted else ""
     svg.parts.append(f'<g data-poster-segment="{escape(box["id"], {chr(34): "&quot;"})}"><title>{escape(box["name_zh"])}：{escape(everyone)}</title>')
     svg.rect(x, y, w, h, box["fill"], box["border"], 2 if dash else 1.5, dash)
     svg.rect(x + 3, y + 3, size * 1.25, size * 1.35, box["border"], rx=2)
@@ -231,7 +233,8 @@ def _box(svg: _Svg, box: dict, x: float, y: float, w: float, h: float, size: flo
     svg.text(x + size * 1.25 + 7, y + 3 + size * 1.05, fit(box["name_zh"], size, inner - size * 1.25 - 2),
              size, box["ink"], "bold")
     line_y = y + 3 + size * 1.05 + size * 1.3
-    firms = box.get("firm_names", [])
+    # Drawn by the short names people use (海康机器人); the full legal names are in the title above.
+    firms = box.get("firm_short") or box.get("firm_names", [])
     rows = wrap_names(firms, size * 0.85, inner, FIRM_LINES) if firms else []
     for row in rows:
         svg.text(x + 4, line_y, row, size * 0.85, "#0d47a1")
@@ -241,7 +244,7 @@ def _box(svg: _Svg, box: dict, x: float, y: float, w: float, h: float, size: flo
         line_y += size * 1.3 * FIRM_LINES
     else:
         line_y += size * 1.3 * (FIRM_LINES - len(rows))
-    cands = [c["name_zh"] for c in box.get("candidates", [])]
+    cands = [c.get("short_zh") or c["name_zh"] for c in box.get("candidates", [])]
     if cands:
         svg.text(x + 4, line_y, fit("招商：" + "、".join(cands), size * 0.85, inner), size * 0.85, "#4a148c")
     elif box.get("marks"):
@@ -299,6 +302,7 @@ def poster(pano: dict, title_zh: str, title_en: str, meta, generated: str, size:
         for g in col["groups"]:
             for box in g["leaves"]:
                 box["firm_names"] = [actors[f]["name_zh"] for f in box["firms"]]
+                box["firm_short"] = [actors[f].get("short_zh") or actors[f]["name_zh"] for f in box["firms"]]
     return poster_svg(pano, title_zh, title_en, meta, generated, size)
 
 

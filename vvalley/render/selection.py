@@ -63,9 +63,10 @@ def select(chain, region: str, view: str = "chain", focus: str | None = None, de
     selection.edges = _edges_among(chain, set(template), TEMPLATE_RELATIONS)
     selection.groups = _groups(chain, actors, set(template))
     selection.anchor = {g["id"]: g["anchor"] for g in selection.groups}
-    selection.notes.append(
-        f"{len(actors)} actors of the region are more than {max_actors}: they are drawn as one node "
-        "per segment and kind; ties between single actors are not drawn.")
+    selection.notes.append({
+        "zh": f"本地区有 {len(actors)} 家企业和机构，多于 {max_actors}：按环节和类别各画成一个点，单家之间的关系不画。",
+        "en": f"{len(actors)} actors of the region are more than {max_actors}: they are drawn as one node "
+              "per segment and kind; ties between single actors are not drawn."})
     return selection
 
 
@@ -134,8 +135,10 @@ def _ego(chain, focus: str, depth: int, max_nodes: int) -> Selection:
     notes = []
     if len(distance) > max_nodes:
         kept = sorted(distance, key=lambda n: (distance[n], n))[:max_nodes]
-        notes.append(f"{len(distance) - max_nodes} of {len(distance)} nodes within depth {depth} are not drawn "
-                     f"(the nearest {max_nodes} are).")
+        notes.append({"zh": f"{depth} 步以内的 {len(distance)} 个节点中有 {len(distance) - max_nodes} 个未画出"
+                            f"（只画最近的 {max_nodes} 个）。",
+                      "en": f"{len(distance) - max_nodes} of {len(distance)} nodes within depth {depth} are not drawn "
+                            f"(the nearest {max_nodes} are)."})
         distance = {n: distance[n] for n in kept}
     # Reached nodes come out of sets: put them back in data-file order so the page does not depend on hashing.
     reached = chain.nodes.index[np.sort(chain.nodes.index.get_indexer(list(distance)))]

@@ -50,10 +50,22 @@
   tabs.panorama.addEventListener("click", function () { showTab("panorama"); });
   tabs.relation.addEventListener("click", function () { showTab("relation"); });
   var langButton = document.getElementById("vv-lang");
+  // Text CSS cannot switch (placeholders, titles, <option>s) carries its English in data-en-*; the
+  // Chinese, as the page was written, is kept the first time English is shown.
+  function swap(selector, get, set, lang) {
+    document.querySelectorAll(selector).forEach(function (node) {
+      if (!node.hasAttribute("data-zh-kept")) node.setAttribute("data-zh-kept", get(node));
+      set(node, lang === "en" ? node.getAttribute(selector.slice(1, -1)) : node.getAttribute("data-zh-kept"));
+    });
+  }
   function setLang(lang) {
     body.classList.toggle("lang-en", lang === "en");
     document.documentElement.lang = lang === "en" ? "en" : "zh-CN";
     langButton.textContent = lang === "en" ? "中文" : "English";
+    swap("[data-en-placeholder]", function (n) { return n.placeholder; }, function (n, t) { n.placeholder = t; }, lang);
+    swap("[data-en-title]", function (n) { return n.title; }, function (n, t) { n.title = t; }, lang);
+    swap("[data-en-text]", function (n) { return n.textContent; }, function (n, t) { n.textContent = t; }, lang);
+    if (relation) relation.setLang(lang);
   }
   langButton.addEventListener("click", function () { setLang(body.classList.contains("lang-en") ? "zh" : "en"); });
 
@@ -148,7 +160,9 @@
     section("招商目标", "Fill candidates");
     list(s.candidates, function (li, c) {
       li.appendChild(link(nameOf(c), function () { actorCard(c.id); }));
-      li.appendChild(el("span", "small", " · 得分 score " + c.score));
+      var score = el("span", "small", " · ");
+      score.appendChild(both("得分 " + c.score, "score " + c.score));
+      li.appendChild(score);
       var why = el("div", "small");
       why.appendChild(both(c.why_zh, c.why));
       li.appendChild(why);
@@ -191,7 +205,11 @@
     }, "无已知关系", "No known tie");
     section("来源", "Evidence");
     cardBody.appendChild(evidence(a.evidence));
-    if (a.confidence) cardBody.appendChild(el("div", "small", "可信度 grade " + a.confidence));
+    if (a.confidence) {
+      var grade = el("div", "small");
+      grade.appendChild(both("可信度 " + a.confidence, "grade " + a.confidence));
+      cardBody.appendChild(grade);
+    }
   }
   function focusCard(id) {
     var f = cards.focus.filter(function (x) { return x.id === id; })[0];

@@ -6,6 +6,16 @@ window.vvalleyRelation = function () {
   var READABLE = 12;  // px on screen: the smallest label the view may open with
   var font = window.getComputedStyle(document.body).fontFamily;  // one font stack, set in the CSS above
   var faint = document.getElementById("vv-faint");
+  var english = document.body.classList.contains("lang-en");
+  // Labels and tooltips come in Chinese (label, title) and, where they differ, English (label_en, title_en).
+  function worded(item) {
+    if (item.label_zh === undefined) { item.label_zh = item.label; item.title_zh = item.title; }
+    item.label = english && item.label_en ? item.label_en : item.label_zh;
+    item.title = english && item.title_en ? item.title_en : item.title_zh;
+    return item;
+  }
+  data.nodes.forEach(worded);
+  data.edges.forEach(worded);
   data.edges.forEach(function (e) { if (e.faint) e.hidden = true; });
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
@@ -27,7 +37,7 @@ window.vvalleyRelation = function () {
     ctx.font = "bold 30px " + font;
     ctx.fillStyle = "#78909c";
     ctx.textAlign = "left";
-    data.headers.forEach(function (h) { ctx.fillText(h.text_zh + "  " + h.text, h.x - 40, h.y); });
+    data.headers.forEach(function (h) { ctx.fillText(english ? h.text : h.text_zh, h.x - 40, h.y); });
     ctx.restore();
   });
   network.on("afterDrawing", function (ctx) {
@@ -58,7 +68,7 @@ window.vvalleyRelation = function () {
     }
     ids.forEach(function (id) { grow(at[id].x - 90, at[id].y - 40, at[id].x + 90, at[id].y + 60); });
     data.headers.forEach(function (h) {  // 30px bold: about 30 per CJK character, 17 per Latin one
-      grow(h.x - 40, h.y - 34, h.x - 40 + 30 * h.text_zh.length + 17 * (h.text.length + 2), h.y + 8);
+      grow(h.x - 40, h.y - 34, h.x - 40 + (english ? 17 * h.text.length : 30 * h.text_zh.length), h.y + 8);
     });
     var view = document.getElementById("vv-map").getBoundingClientRect();
     var scale = Math.min(view.width / (box.x1 - box.x0), view.height / (box.y1 - box.y0)) * 0.97;
@@ -214,8 +224,9 @@ window.vvalleyRelation = function () {
     highlighted = gap.nodes.slice();
     setActiveGap(gapButtons[i]);
     select(gap.nodes, gap.edges.filter(function (id) { return edges.get(id); }));
-    details.textContent = gap.kind_zh + " " + gap.kind + " · 严重度 severity " + gap.severity + "\n" + gap.subject_label
-      + "\n" + gap.reason_zh + (gap.reason_zh !== gap.reason ? "\n" + gap.reason : "");
+    details.textContent = english
+      ? gap.kind_en + " · severity " + gap.severity + "\n" + gap.subject_label + "\n" + gap.reason
+      : gap.kind_zh + " · 严重度 " + gap.severity + "\n" + gap.subject_label + "\n" + gap.reason_zh;
   }
   gapButtons.forEach(function (button) {
     button.addEventListener("click", function () { focusGap(Number(button.getAttribute("data-gap"))); });
@@ -232,7 +243,16 @@ window.vvalleyRelation = function () {
   }
   // The ego view opens on its whole neighbourhood with the focus node selected.
   if (data.focus) { network.selectNodes([data.focus]); show(data.focus); }
+  // The language toggle: labels, tooltips and column titles in the language chosen.
+  function setLang(lang) {
+    english = lang === "en";
+    nodes.update(nodes.get().map(function (n) { return worded(n); }));
+    edges.update(edges.get().map(function (e) { return worded(e); }));
+    details.textContent = "";
+    network.redraw();
+  }
   window.vvalleyMap = {network: network, nodes: nodes, edges: edges, data: data, readableScale: readableScale,
-                       search: search, focusGap: focusGap, applyFilters: applyFilters, select: select};
+                       search: search, focusGap: focusGap, applyFilters: applyFilters, select: select,
+                       setLang: setLang};
   return window.vvalleyMap;
 };
