@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from vvalley.analysis.gaps import KINDS, analyse
 from vvalley.publish.gapfiles import gaps_csv, gaps_json, gaps_markdown
@@ -117,3 +118,13 @@ def test_markdown_escapes_table_breaking_text():
     nodes.loc["seg.cis", "name"] = "A|B <script>"
     text = gaps_markdown(analyse(Chain(nodes, chain.edges), XS))
     assert "A\\|B &lt;script>" in text and "<script>" not in text
+
+
+@pytest.mark.parametrize("lang, heading", [("en", "## Data gaps (not ranked)"), ("zh", "## 数据缺口（不计入排名）")])
+def test_markdown_lists_the_data_gaps_in_both_languages(lang, heading):
+    chain = load_chain(Path(__file__).resolve().parent.parent / "data")
+    r = analyse(chain, "reg.cn.zj.hangzhou.xiaoshan")
+    assert r.data_gaps
+    text = gaps_markdown(r, lang=lang)
+    rows = text.split(heading + "\n\n", 1)[1].splitlines()[2:]
+    assert len(rows) == len(r.data_gaps) and all(str(d["count"]) in row for d, row in zip(r.data_gaps, rows))

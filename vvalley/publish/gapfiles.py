@@ -33,52 +33,49 @@ def gaps_csv(report: GapReport) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
+# The words of the Markdown gap list, per language; the document is the same in both.
+_MD = {
+    "en": {"title": "# Gaps in {region}", "as_of": " as of {}", "covered": "{covered} of {segments} leaf segments "
+           "covered ({coverage:.0%}).", "kinds": "| kind | 中文 | gaps |", "focus": "| focus area | coverage | gaps on "
+           "the way |", "gaps": "| # | severity | kind | subject | reason | top candidates |", "data": "## Data gaps "
+           "(not ranked)", "data_head": "| kind | count | reason |", "join": ", ", "score": "{} ({:.2f})"},
+    "zh": {"title": "# {region}的缺口", "as_of": "（{} 年）", "covered": "{segments} 个末级环节中已覆盖 {covered} 个"
+           "（{coverage:.0%}）。", "kinds": "| 类型 | kind | 个数 |", "focus": "| 聚焦方向 | 覆盖率 | 沿途缺口 |",
+           "gaps": "| # | 严重度 | 类型 | 环节/链接 | 原因 | 首选候选企业 |", "data": "## 数据缺口（不计入排名）",
+           "data_head": "| 类型 | 个数 | 原因 |", "join": "、", "score": "{}（{:.2f}）"},
+}
+
+
 def gaps_markdown(report: GapReport, labels: dict[str, str] | None = None, lang: str = "en") -> str:
-    """The summary and the gaps as Markdown tables (text escaped for table cells); `labels` maps
-    node ids to display names (a link's ends are named one by one). With lang "zh" the
-    headings and reasons are Chinese and names come from the gaps' Chinese sentences."""
-    if lang == "zh":
-        return _markdown_zh(report, labels or {})
-    s = report.summary
-    lines = [f"# Gaps in {_cell(labels.get(report.region, report.region) if labels else report.region)}"
-             + (f" as of {report.as_of}" if report.as_of is not None else ""), "",
-             f"{s['covered']} of {s['segments']} leaf segments covered ({s['coverage']:.0%}).", "",
-             "| kind | 中文 | gaps |", "|---|---|---:|"]
-    lines += [f"| {k} | {KINDS[k]} | {n} |" for k, n in s["gaps_by_kind"].items()]
-    lines += ["", "| focus area | coverage | gaps on the way |", "|---|---:|---:|"]
-    lines += [f"| {_cell(f.get('name', f['id']))} | {f['coverage']:.0%} | {f.get('gaps', '')} |"
-              for f in s["focus_areas"]]
-    lines += ["", "| # | severity | kind | subject | reason | top candidates |", "|---:|---:|---|---|---|---|"]
-    for rank, gap in enumerate(report.gaps, start=1):
-        kind = f"{gap.kind} {KINDS[gap.kind]}" + (f" ({gap.side})" if gap.side else "")
-        subject = " → ".join((labels or {}).get(part, part) for part in gap.subject.split("->"))
-        top = ", ".join(f"{(labels or {}).get(c.id, c.id)} ({c.score:.2f})" for c in gap.candidates[:3])
-        # The reason opens with the subject's name, which the row already shows.
-        reason = gap.reason.removeprefix(subject + ": ")
-        lines.append(f"| {rank} | {gap.severity} | {kind} | {_cell(subject)} | {_cell(reason)} | {_cell(top)} |")
-    return "\n".join(lines) + "\n"
-
-
-def _markdown_zh(report: GapReport, labels: dict[str, str]) -> str:
-    """`labels` maps ids to Chinese names here (wording.Names.zh)."""
-    s = report.summary
+    """The summary, the gaps and the data gaps as Markdown tables (text escaped for table cells);
+    `labels` maps node ids to display names (a link's ends are named one by one; Chinese names with
+    lang "zh", wording.Names.zh). With lang "zh" the headings and reasons are Chinese."""
+    words, zh = _MD["zh" if lang == "zh" else "en"], lang == "zh"
+    labels = labels or {}
     name = lambda n: labels.get(n, n)  # noqa: E731
-    lines = [f"# {name(report.region)}的缺口" + (f"（{report.as_of} 年）" if report.as_of is not None else ""), "",
-             f"{s['segments']} 个末级环节中已覆盖 {s['covered']} 个（{s['coverage']:.0%}）。", "",
-             "| 类型 | kind | 个数 |", "|---|---|---:|"]
-    lines += [f"| {KINDS[k]} | {k} | {n} |" for k, n in s["gaps_by_kind"].items()]
-    lines += ["", "| 聚焦方向 | 覆盖率 | 沿途缺口 |", "|---|---:|---:|"]
-    lines += [f"| {_cell(f.get('name_zh') or f.get('name', f['id']))} | {f['coverage']:.0%} | {f.get('gaps', '')} |"
-              for f in s["focus_areas"]]
-    lines += ["", "| # | 严重度 | 类型 | 环节/链接 | 原因 | 首选候选企业 |", "|---:|---:|---|---|---|---|"]
+    s = report.summary
+    as_of = words["as_of"].format(report.as_of) if report.as_of is not None else ""
+    lines = [words["title"].format(region=_cell(name(report.region))) + as_of, "", words["covered"].format(**s), "",
+             words["kinds"], "|---|---|---:|"]
+    lines += [f"| {KINDS[k]} | {k} | {n} |" if zh else f"| {k} | {KINDS[k]} | {n} |"
+              for k, n in s["gaps_by_kind"].items()]
+    lines += ["", words["focus"], "|---|---:|---:|"]
+    lines += [f"| {_cell((f.get('name_zh') if zh else None) or f.get('name', f['id']))} | {f['coverage']:.0%} "
+              f"| {f.get('gaps', '')} |" for f in s["focus_areas"]]
+    lines += ["", words["gaps"], "|---:|---:|---|---|---|---|"]
     for rank, gap in enumerate(report.gaps, start=1):
-        subject = " → ".join(name(p) for p in gap.subject.split("->"))
-        top = "、".join(f"{name(c.id)}（{c.score:.2f}）" for c in gap.candidates[:3])
-        lines.append(f"| {rank} | {gap.severity} | {KINDS[gap.kind]} | {_cell(subject)} | {_cell(gap.reason_zh)} "
-                     f"| {_cell(top)} |")
+        subject = " → ".join(name(part) for part in gap.subject.split("->"))
+        top = words["join"].join(words["score"].format(name(c.id), c.score) for c in gap.candidates[:3])
+        if zh:
+            kind, reason = KINDS[gap.kind], gap.reason_zh
+        else:  # the English reason opens with the subject's name, which the row already shows
+            kind = f"{gap.kind} {KINDS[gap.kind]}" + (f" ({gap.side})" if gap.side else "")
+            reason = gap.reason.removeprefix(subject + ": ")
+        lines.append(f"| {rank} | {gap.severity} | {kind} | {_cell(subject)} | {_cell(reason)} | {_cell(top)} |")
     if report.data_gaps:
-        lines += ["", "## 数据缺口（不计入排名）", "", "| 类型 | 个数 | 原因 |", "|---|---:|---|"]
-        lines += [f"| {d['kind_zh']} | {d['count']} | {_cell(d['reason_zh'])} |" for d in report.data_gaps]
+        lines += ["", words["data"], "", words["data_head"], "|---|---:|---|"]
+        lines += [f"| {d['kind_zh'] if zh else d['kind']} | {d['count']} | {_cell(d['reason_zh'] if zh else d['reason'])} |"
+                  for d in report.data_gaps]
     return "\n".join(lines) + "\n"
 
 
