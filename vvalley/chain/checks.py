@@ -308,8 +308,10 @@ class NodeKeys:
 
 
 def check_edges(table: Table, label: str, nodes: pd.DataFrame | None,
-                problems: list[Problem]) -> pd.DataFrame | None:
-    """The edge table checked against the nodes (None when a required column or the nodes are missing)."""
+                problems: list[Problem], refused_ids=frozenset()) -> pd.DataFrame | None:
+    """The edge table checked against the nodes (None when a required column or the nodes are missing).
+    `refused_ids` are ids on node rows that could not be read (already reported there): edges
+    naming them are not reported again as naming an unknown node."""
     frame = table.frame.copy()
     check = Checker(frame, label, problems, table.header_line)
     present = check.required_columns(EDGE_COLUMNS)
@@ -356,7 +358,10 @@ def check_edges(table: Table, label: str, nodes: pd.DataFrame | None,
     kind = {}
     for column in ("source", "target"):
         at = keys.positions(frame[column])
-        unknown = check.rows((frame[column] != "").to_numpy() & (at < 0))
+        missing = (frame[column] != "").to_numpy() & (at < 0)
+        if refused_ids:
+            missing &= ~frame[column].isin(list(refused_ids)).to_numpy()
+        unknown = check.rows(missing)
         _report_unknown(check, unknown, column, keys)
         kind[column] = np.append(keys.kind_code, -1)[at]  # -1 (not an id) picks the -1 appended
     # A node whose kind is unknown is reported once, in the nodes file, not again per edge.

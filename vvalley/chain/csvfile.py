@@ -9,7 +9,7 @@ import io
 import itertools
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -34,6 +34,9 @@ class Table:
     encoding: str
     problems: list[Problem]  # rows that could not be read; the other rows still are
     header_line: int = 1  # the header's line: 1 unless blank lines lead
+    # Rows refused for having too many fields, as {column: value} over the header's columns: their
+    # ids still exist for the other file's checks (one problem at the row, not one per reference).
+    refused: list[dict[str, str]] = field(default_factory=list)
 
 
 class TableError(Exception):
@@ -292,12 +295,12 @@ def _delimiter(first_line: str) -> str:
 
 def _parse(text: str, label: str, encoding: str, fast: bool) -> Table:
     delimiter = _delimiter(_FIRST_LINE.match(text.lstrip()).group())
-    frame, problems, header_line = (_parse_fast(text, delimiter) if fast else None), [], 1
+    frame, problems, header_line, refused = (_parse_fast(text, delimiter) if fast else None), [], 1, []
     if frame is None:
-        frame, problems, header_line = _parse_rows(text, label, delimiter)
+        frame, problems, header_line, refused = _parse_rows(text, label, delimiter)
     header = [c for c in frame.columns if c != LINE_COLUMN]
     _check_names(header, label, header_line)
-    return Table(frame, header, encoding, problems, header_line)
+    return Table(frame, header, encoding, problems, header_line, refused)
 
 
 def _parse_fast(text: str, delimiter: str) -> pd.DataFrame | None:
@@ -330,7 +333,7 @@ def _parse_fast(text: str, delimiter: str) -> pd.DataFrame | None:
     return frame.loc[keep].reset_index(drop=True)
 
 
-def _parse_rows(text: str, label: str, delimiter: str) -> tuple[pd.DataFrame, list[Problem], int]:
+def _parse_rows(text: str, label: str, delimiter: str) -> tuple[pd.DataFrame, list[Problem], int, list[dict]]:
     records, problems = _records(text, label, delimiter)
     # The header is the first row with a value: Excel users sometimes leave a blank line on top.
     while records and not any(v.strip() for v in records[0][1]):
@@ -349,7 +352,7 @@ def _parse_rows(text: str, label: str, delimiter: str) -> tuple[pd.DataFrame, li
         seen.setdefault(name, index)
     if header_problems:
         raise TableError(header_problems)
-    rows, lines = [], []
+    rows, lines, refused = [], [], []
     for first_line, row in records[1:]:
         values = [v.strip() for v in row]
         if not any(values):
@@ -362,6 +365,7 @@ def _parse_rows(text: str, label: str, delimiter: str) -> tuple[pd.DataFrame, li
                                         f"at most {width} fields, as in the header (is a value with a comma not quoted?)",
                                         found_zh=f"这一行有 {len(values)} 个字段",
                                         expected_zh=f"应不超过 {width} 个字段，与表头一致（是否有含逗号的值没有加引号？）"))
+                refused.append(dict(zip(header, values)))
                 continue
             values = values[:width]
         rows.append(values + [""] * (width - len(values)))
@@ -371,7 +375,7 @@ def _parse_rows(text: str, label: str, delimiter: str) -> tuple[pd.DataFrame, li
     frame[LINE_COLUMN] = lines
     # Excel leaves unnamed columns behind when cells right of the table were touched.
     frame = frame.drop(columns=[""], errors="ignore") if "" in header else frame
-    return frame, problems, header_line
+    return frame, problems, header_line, refused
 
 
 QUOTES_EXPECTED = ('quotes in pairs: a value with a comma, a quote or a line break is written "like, this", '

@@ -49,7 +49,8 @@ def _load(data_dir: Path) -> Chain:
     if nodes_raw is not None:
         nodes = check_nodes(nodes_raw, _label(data_dir, NODES_FILE), problems)
     if edges_raw is not None:
-        edges = check_edges(edges_raw, _label(data_dir, EDGES_FILE), nodes, problems)
+        refused = {r.get("id", "") for r in nodes_raw.refused} - {""} if nodes_raw is not None else set()
+        edges = check_edges(edges_raw, _label(data_dir, EDGES_FILE), nodes, problems, refused)
     if problems:
         raise DataError(problems)
     return _build(nodes, edges)
