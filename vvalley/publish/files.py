@@ -22,33 +22,35 @@ class OutputError(UserError):
         super().__init__(f"{path} {problem}", f"{path} {problem_zh}" if problem_zh else "")
 
 
+# errno -> (whether the sentence is about the folder named rather than the path, English, Chinese).
+_OS_ERRORS = {
+    errno.ENOSPC: (True, "cannot be written: no space left on its disk; free some space and run again",
+                   "无法写入：磁盘已满；请腾出空间后再运行"),
+    errno.EACCES: (False, "cannot be written: permission denied; choose a folder you can write to with --out, "
+                          "or fix its permissions", "无法写入：没有权限；请用 --out 选择一个可写的文件夹，或修改它的权限"),
+    errno.EROFS: (False, "is on a read-only disk; choose another folder with --out", "在只读磁盘上；请用 --out 另选文件夹"),
+    errno.EISDIR: (False, "is a folder where vvalley writes a file; move it away or choose another --out",
+                   "是一个文件夹，而 vvalley 要在这里写文件；请把它移走，或用 --out 另选位置"),
+    errno.ENOTDIR: (False, "is not a folder (a file is in the way); move it away or choose another --out",
+                    "不是文件夹（被一个文件占用）；请把它移走，或用 --out 另选位置"),
+    errno.ENOENT: (False, "does not exist; create it or choose another --out", "不存在；请先创建它，或用 --out 另选位置"),
+}
+_OS_ERRORS[errno.EPERM] = _OS_ERRORS[errno.EACCES]
+if hasattr(errno, "EDQUOT"):
+    _OS_ERRORS[errno.EDQUOT] = _OS_ERRORS[errno.ENOSPC]
+
+
 def os_error(err: OSError, where: Path | str) -> OutputError:
     """An OSError met while writing under `where`, as one sentence with the path and what to do."""
     path = err.filename if err.filename else where
     if ".staging-" in str(path) or str(path).endswith(".tmp"):
         path = where  # a person knows the folder they named, not vvalley's temporary files in it
-    code = err.errno
-    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
-        return OutputError(where, "cannot be written: no space left on its disk; free some space and run again",
-                           "无法写入：磁盘已满；请腾出空间后再运行")
-    if code in (errno.EACCES, errno.EPERM):
-        return OutputError(path, "cannot be written: permission denied; choose a folder you can write to "
-                                 "with --out, or fix its permissions",
-                           "无法写入：没有权限；请用 --out 选择一个可写的文件夹，或修改它的权限")
-    if code == errno.EROFS:
-        return OutputError(path, "is on a read-only disk; choose another folder with --out",
-                           "在只读磁盘上；请用 --out 另选文件夹")
-    if code == errno.EISDIR:
-        return OutputError(path, "is a folder where vvalley writes a file; move it away or choose another --out",
-                           "是一个文件夹，而 vvalley 要在这里写文件；请把它移走，或用 --out 另选位置")
-    if code == errno.ENOTDIR:
-        return OutputError(path, "is not a folder (a file is in the way); move it away or choose another --out",
-                           "不是文件夹（被一个文件占用）；请把它移走，或用 --out 另选位置")
-    if code == errno.ENOENT:
-        return OutputError(path, "does not exist; create it or choose another --out",
-                           "不存在；请先创建它，或用 --out 另选位置")
-    return OutputError(path, f"cannot be written ({err.strerror or type(err).__name__}); check it and run again",
-                       f"无法写入（{err.strerror or type(err).__name__}）；请检查后再运行")
+    known = _OS_ERRORS.get(err.errno)
+    if known is not None:
+        about_folder, en, zh = known
+        return OutputError(where if about_folder else path, en, zh)
+    reason = err.strerror or type(err).__name__
+    return OutputError(path, f"cannot be written ({reason}); check it and run again", f"无法写入（{reason}）；请检查后再运行")
 
 
 def check_folder(folder: Path) -> None:
