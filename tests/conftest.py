@@ -39,3 +39,22 @@ def reset_engine():
     engine.set_engine(None)
     yield engine
     engine.set_engine(None)
+
+
+def _write_deep_chain(folder, depth):
+    """A synthetic chain whose segments form one part_of line `depth` levels deep (seg.d0 at the top),
+    with one firm in the deepest segment."""
+    nodes = ["id,kind,name,layer,evidence",
+             *(f"seg.d{i},segment,Level {i},upstream," for i in range(depth + 1)),
+             "reg.x,region,X,,", "ent.a,enterprise,A,,fixture"]
+    edges = ["source,target,relation,evidence",
+             *(f"seg.d{i + 1},seg.d{i},part_of," for i in range(depth)),
+             f"ent.a,seg.d{depth},operates_in,fixture", "ent.a,reg.x,located_in,fixture"]
+    (folder / "chain_nodes.csv").write_text("\n".join(nodes) + "\n", encoding="utf-8")
+    (folder / "chain_edges.csv").write_text("\n".join(edges) + "\n", encoding="utf-8")
+
+
+@pytest.fixture
+def write_deep_chain():
+    """write_deep_chain(folder, depth): see _write_deep_chain."""
+    return _write_deep_chain

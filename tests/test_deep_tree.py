@@ -5,19 +5,8 @@ from typer.testing import CliRunner
 from vvalley.cli import app
 
 
-def _deep_chain(folder, depth):
-    nodes = ["id,kind,name,layer,evidence",
-             *(f"seg.d{i},segment,Level {i},upstream," for i in range(depth + 1)),
-             "reg.x,region,X,,", "ent.a,enterprise,A,,fixture"]
-    edges = ["source,target,relation,evidence",
-             *(f"seg.d{i + 1},seg.d{i},part_of," for i in range(depth)),
-             f"ent.a,seg.d{depth},operates_in,fixture", "ent.a,reg.x,located_in,fixture"]
-    (folder / "chain_nodes.csv").write_text("\n".join(nodes) + "\n", encoding="utf-8")
-    (folder / "chain_edges.csv").write_text("\n".join(edges) + "\n", encoding="utf-8")
-
-
-def test_gaps_and_build_refuse_a_50000_deep_segment_tree(tmp_path):
-    _deep_chain(tmp_path, 50_000)
+def test_gaps_and_build_refuse_a_50000_deep_segment_tree(tmp_path, write_deep_chain):
+    write_deep_chain(tmp_path, 50_000)
     runner = CliRunner()
     gaps = runner.invoke(app, ["gaps", "--data", str(tmp_path), "--lang", "en"])
     assert gaps.exit_code == 2, gaps.output
@@ -29,8 +18,8 @@ def test_gaps_and_build_refuse_a_50000_deep_segment_tree(tmp_path):
     assert not out.exists()
 
 
-def test_a_tree_of_100_levels_is_analysed(tmp_path):
-    _deep_chain(tmp_path, 100)
+def test_a_tree_of_100_levels_is_analysed(tmp_path, write_deep_chain):
+    write_deep_chain(tmp_path, 100)
     result = CliRunner().invoke(app, ["gaps", "--data", str(tmp_path), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert '"region": "reg.x"' in result.output

@@ -198,16 +198,9 @@ def test_the_tree_gives_subtrees_roots_and_membership_in_one_pass(chain):
     assert chain.within(located, "reg.jp").tolist() == (located == "reg.jp").tolist()
 
 
-def test_a_part_of_chain_50000_deep_loads_and_is_walked_without_recursion(tmp_path):
+def test_a_part_of_chain_50000_deep_loads_and_is_walked_without_recursion(tmp_path, write_deep_chain):
     depth = 50_000
-    nodes = ["id,kind,name,layer,evidence",
-             *(f"seg.d{i},segment,Level {i},upstream," for i in range(depth + 1)),
-             "reg.x,region,X,,", "ent.a,enterprise,A,,fixture"]
-    edges = ["source,target,relation,evidence",
-             *(f"seg.d{i + 1},seg.d{i},part_of," for i in range(depth)),
-             f"ent.a,seg.d{depth},operates_in,fixture", "ent.a,reg.x,located_in,fixture"]
-    (tmp_path / "chain_nodes.csv").write_text("\n".join(nodes) + "\n", encoding="utf-8")
-    (tmp_path / "chain_edges.csv").write_text("\n".join(edges) + "\n", encoding="utf-8")
+    write_deep_chain(tmp_path, depth)
     deep = load_chain(tmp_path)
     assert deep.leaf_segments == [f"seg.d{depth}"]
     assert len(deep.descendants("seg.d0")) == depth + 1
