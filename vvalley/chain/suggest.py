@@ -114,23 +114,27 @@ class NameIndex:
     def _short_names(self, unfound: dict[str, dict[str, int]]) -> None:
         """The firms a short name people type stands for (海康威视 for 杭州海康威视数字技术股份有限公司):
         equal cores by the importer's dedup normalisation (legal form, place prefix, generic words
-        off). Only rows whose Chinese name holds the core are normalised, one substring scan per value."""
+        off). Only rows whose Chinese name holds a core are normalised, after one scan for all values."""
         if not unfound or "name_zh" not in self._nodes:
             return
         from vvalley.importer.dedup import core
 
+        # An id-like value (ascii) is a mistyped id, not a short Chinese name: only names are tried.
+        wanted: dict[str, list[str]] = {}
+        for value in unfound:
+            if not value.isascii() and len(short := core(value)) >= 2:
+                wanted.setdefault(short, []).append(value)
+        if not wanted:
+            return
         names = pa.array(self._nodes["name_zh"].astype(str).to_numpy(dtype=object), type=pa.large_string())
-        firms = self._nodes["kind"].isin(("enterprise", "institute")).to_numpy() if "kind" in self._nodes else None
-        for value, hits in unfound.items():
-            wanted = core(value)
-            if len(wanted) < 2:
-                continue
-            holds = pc.match_substring(names, wanted, ignore_case=True).to_numpy(zero_copy_only=False)
-            if firms is not None:
-                holds &= firms
-            for row in np.flatnonzero(holds):
-                if core(names[row].as_py()) == wanted:
-                    hits[str(self._ids[row])] = 2
+        # One scan of the names for every core at once; only the rows that hold one are normalised.
+        pattern = "|".join(re.escape(c) for c in sorted(wanted))
+        holds = pc.match_substring_regex(names, pattern, ignore_case=True).to_numpy(zero_copy_only=False)
+        if "kind" in self._nodes:
+            holds &= self._nodes["kind"].isin(("enterprise", "institute")).to_numpy()
+        for row in np.flatnonzero(holds):
+            for value in wanted.get(core(names[row].as_py()), ()):
+                unfound[value][str(self._ids[row])] = 2
 
     def ids_named(self, value: str) -> list[str]:
         """The ids of nodes called `value`, exact names first, then sorted by id; else the firms
