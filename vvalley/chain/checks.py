@@ -354,19 +354,23 @@ def check_edges(table: Table, label: str, nodes: pd.DataFrame | None,
     if nodes is None:
         check.close()
         return None
-    keys = NodeKeys(nodes)
-    kind = {}
-    for column in ("source", "target"):
-        at = keys.positions(frame[column])
-        missing = (frame[column] != "").to_numpy() & (at < 0)
-        if refused_ids:
-            missing &= ~frame[column].isin(list(refused_ids)).to_numpy()
-        unknown = check.rows(missing)
-        _report_unknown(check, unknown, column, keys)
-        kind[column] = np.append(keys.kind_code, -1)[at]  # -1 (not an id) picks the -1 appended
-    # A node whose kind is unknown is reported once, in the nodes file, not again per edge.
-    typed = (kind["source"] >= 0) & (kind["target"] >= 0) & relation_ok.to_numpy()
-    _check_kinds(check, frame, typed, kind)
+    if len(frame) >= REFERENCES_IN_DUCKDB and not refused_ids and _references_clean(frame, nodes):
+        # Every reference is a node of a kind its relation allows: nothing to list, row by row.
+        typed = relation_ok.to_numpy() & (frame["source"] != "").to_numpy() & (frame["target"] != "").to_numpy()
+    else:
+        keys = NodeKeys(nodes)
+        kind = {}
+        for column in ("source", "target"):
+            at = keys.positions(frame[column])
+            missing = (frame[column] != "").to_numpy() & (at < 0)
+            if refused_ids:
+                missing &= ~frame[column].isin(list(refused_ids)).to_numpy()
+            unknown = check.rows(missing)
+            _report_unknown(check, unknown, column, keys)
+            kind[column] = np.append(keys.kind_code, -1)[at]  # -1 (not an id) picks the -1 appended
+        # A node whose kind is unknown is reported once, in the nodes file, not again per edge.
+        typed = (kind["source"] >= 0) & (kind["target"] >= 0) & relation_ok.to_numpy()
+        _check_kinds(check, frame, typed, kind)
     # A part_of self-loop is already reported as such, not again as a cycle.
     from vvalley.chain.hierarchy import check_hierarchy
 
@@ -375,21 +379,58 @@ def check_edges(table: Table, label: str, nodes: pd.DataFrame | None,
     return frame
 
 
-# Past this many rows a repeated edge is first looked for by DuckDB (a parallel distinct count,
-# ~3× faster than pandas' duplicated on a registry's millions of edges); pandas then finds the rows.
+# Past this many rows the checks across rows (repeated edges, references to the nodes) first ask
+# DuckDB whether any row is at fault: one parallel query over the whole table, ~2× faster than
+# pandas and Arrow lookups on a registry's millions of edges. Only when one is do the row-by-row
+# checks run to list the rows with their lines.
 DISTINCT_IN_DUCKDB = 200_000
+REFERENCES_IN_DUCKDB = 200_000
 
 
 def _may_repeat(frame: pd.DataFrame, key: list[str]) -> bool:
-    """Whether some rows may repeat on `key` (False only when every row is known distinct)."""
+    """Whether some rows may repeat on `key` (False only when every row is known distinct).
+
+    Distinct hashes of the key as many as the rows proves no row repeats (equal keys hash
+    alike); fewer means a repeat or a hash collision, and pandas then looks row by row."""
     if len(frame) < DISTINCT_IN_DUCKDB:
         return True
     import duckdb
 
     keys = pa.Table.from_pandas(frame[key], preserve_index=False)  # noqa: F841 - read by the query below
     with duckdb.connect() as con:
-        distinct = con.sql(f"SELECT count(*) FROM (SELECT DISTINCT {', '.join(key)} FROM keys)").fetchall()[0][0]
+        con.execute("SET enable_progress_bar = false")  # DuckDB draws a bar on stderr past 2 s
+        distinct = con.sql(f"SELECT count(DISTINCT hash({', '.join(key)})) FROM keys").fetchall()[0][0]
     return distinct < len(frame)
+
+
+def _references_clean(frame: pd.DataFrame, nodes: pd.DataFrame) -> bool:
+    """Whether every non-empty source and target names exactly one node, of one of KINDS, and
+    every edge of a known relation joins kinds it allows: one DuckDB query counting the edges by
+    (relation, source kind, target kind)."""
+    import duckdb
+
+    edges = pa.table({c: _arrow(frame[c]) for c in ("source", "target", "relation")})  # noqa: F841 - queried
+    ids = pa.table({c: _arrow(nodes[c]) for c in ("id", "kind")})  # noqa: F841 - queried
+    with duckdb.connect() as con:
+        con.execute("SET enable_progress_bar = false")  # DuckDB draws a bar on stderr past 2 s
+        groups = con.sql("""
+            WITH k AS (SELECT id, min(kind) AS kind, count(*) AS n FROM ids WHERE id <> '' GROUP BY id)
+            SELECT e.relation,
+                   CASE WHEN e.source = '' THEN '' ELSE s.kind END,
+                   CASE WHEN e.target = '' THEN '' ELSE t.kind END,
+                   greatest(max(s.n), max(t.n))
+            FROM edges e LEFT JOIN k s ON e.source = s.id LEFT JOIN k t ON e.target = t.id
+            GROUP BY ALL""").fetchall()
+    for relation, source_kind, target_kind, defined in groups:
+        if source_kind is None or target_kind is None or (defined or 1) > 1:
+            return False  # an unknown id, or an id defined twice
+        if "" in (source_kind, target_kind) or relation not in RELATIONS:
+            continue  # reported as empty, or as an unknown relation, not by kind
+        if source_kind not in KINDS or target_kind not in KINDS:
+            return False
+        if not ALLOWED[list(RELATIONS).index(relation), KINDS.index(source_kind), KINDS.index(target_kind)]:
+            return False
+    return True
 
 
 def _check_weight(check: Checker) -> None:

@@ -61,8 +61,14 @@ def read_table(path: Path, label: str) -> Table:
                                   "that holds it",
                                   found_zh=f"文件无法读取（{_OS_REASON_ZH.get(err.errno, reason)}）",
                                   expected_zh="应为 vvalley 能读取的文件：请检查文件权限，或关闭占用它的程序")]) from None
+    if len(raw) > FAST_PARSE_BYTES:
+        from vvalley.chain.fastcsv import read_clean
+
+        table = read_clean(raw, label)
+        if table is not None:
+            return table
     text, encoding = decode_text(raw, label)
-    if not text.strip():
+    if not text or text.isspace():
         raise TableError([Problem(label, 0, "", "empty-file", "the file is empty",
                                   "a header row naming the columns, then one row per record",
                                   found_zh="文件是空的", expected_zh="应先有一行表头写明各列名称，其后每行一条记录")])
@@ -253,7 +259,7 @@ def _check_width(text: str, label: str) -> None:
         if end < 0:
             return
         start, number = end + 1, number + line.count("\n") + (line.count("\r") - line.count("\r\n"))
-    delimiter = _delimiter(line)
+    delimiter = delimiter_of(line)
     if line.count(delimiter) < MAX_COLUMNS:
         return  # fewer delimiters than the cap: fewer columns, however the quotes fall
     header = next(csv.reader(io.StringIO(text[start:].lstrip("\r\n \t")[:1 << 24], newline=""),
@@ -268,7 +274,7 @@ def _check_width(text: str, label: str) -> None:
                                               "是不是选错了文件，或保存时用错了分隔符？")])
 
 
-def _check_names(header: list[str], label: str, line: int) -> None:
+def check_names(header: list[str], label: str, line: int) -> None:
     """Refuse column names holding control characters, bidi overrides or non-characters."""
     problems = []
     for index, name in enumerate(header, start=1):
@@ -283,7 +289,7 @@ def _check_names(header: list[str], label: str, line: int) -> None:
         raise TableError(problems)
 
 
-def _delimiter(first_line: str) -> str:
+def delimiter_of(first_line: str) -> str:
     # Excel writes ';' in locales that use a decimal comma, and tabs for "Text".
     if "," in first_line:
         return ","
@@ -294,12 +300,12 @@ def _delimiter(first_line: str) -> str:
 
 
 def _parse(text: str, label: str, encoding: str, fast: bool) -> Table:
-    delimiter = _delimiter(_FIRST_LINE.match(text.lstrip()).group())
+    delimiter = delimiter_of(_FIRST_LINE.match(text.lstrip()).group())
     frame, problems, header_line, refused = (_parse_fast(text, delimiter) if fast else None), [], 1, []
     if frame is None:
         frame, problems, header_line, refused = _parse_rows(text, label, delimiter)
     header = [c for c in frame.columns if c != LINE_COLUMN]
-    _check_names(header, label, header_line)
+    check_names(header, label, header_line)
     return Table(frame, header, encoding, problems, header_line, refused)
 
 
