@@ -354,23 +354,34 @@ def check_edges(table: Table, label: str, nodes: pd.DataFrame | None,
     if nodes is None:
         check.close()
         return None
-    if len(frame) >= REFERENCES_IN_DUCKDB and not refused_ids and _references_clean(frame, nodes):
-        # Every reference is a node of a kind its relation allows: nothing to list, row by row.
-        typed = relation_ok.to_numpy() & (frame["source"] != "").to_numpy() & (frame["target"] != "").to_numpy()
+    relation_ok = relation_ok.to_numpy()
+    filled = {c: (frame[c] != "").to_numpy() for c in ("source", "target")}
+    keys = None  # built when a bad reference is to be reported (its names and close ids)
+    if len(frame) >= REFERENCES_IN_DUCKDB:
+        # One DuckDB query finds the rows at fault; the others are known good without a lookup each.
+        rows, unknown, kind_at = _reference_faults(frame, nodes)
+        missing = {c: np.zeros(len(frame), dtype=bool) for c in filled}
+        for column in missing:
+            missing[column][rows[unknown[column]]] = True
+        typed = relation_ok & filled["source"] & filled["target"]
+        typed[rows] &= (kind_at["source"] >= 0) & (kind_at["target"] >= 0)
     else:
         keys = NodeKeys(nodes)
-        kind = {}
-        for column in ("source", "target"):
-            at = keys.positions(frame[column])
-            missing = (frame[column] != "").to_numpy() & (at < 0)
-            if refused_ids:
-                missing &= ~frame[column].isin(list(refused_ids)).to_numpy()
-            unknown = check.rows(missing)
-            _report_unknown(check, unknown, column, keys)
-            kind[column] = np.append(keys.kind_code, -1)[at]  # -1 (not an id) picks the -1 appended
+        at = {c: keys.positions(frame[c]) for c in filled}
+        missing = {c: filled[c] & (at[c] < 0) for c in filled}
+        kinds = np.append(keys.kind_code, -1)  # -1 (not an id) picks the -1 appended
         # A node whose kind is unknown is reported once, in the nodes file, not again per edge.
-        typed = (kind["source"] >= 0) & (kind["target"] >= 0) & relation_ok.to_numpy()
-        _check_kinds(check, frame, typed, kind)
+        typed = (kinds[at["source"]] >= 0) & (kinds[at["target"]] >= 0) & relation_ok
+        rows = np.flatnonzero(typed)
+        kind_at = {c: kinds[at[c]][rows] for c in filled}
+    for column in ("source", "target"):
+        if refused_ids and missing[column].any():
+            missing[column] &= ~frame[column].isin(list(refused_ids)).to_numpy()
+        if missing[column].any():
+            keys = keys or NodeKeys(nodes)
+            _report_unknown(check, check.rows(missing[column]), column, keys)
+    examined = typed[rows]
+    _check_kinds(check, frame, rows[examined], kind_at["source"][examined], kind_at["target"][examined])
     # A part_of self-loop is already reported as such, not again as a cycle.
     from vvalley.chain.hierarchy import check_hierarchy
 
@@ -403,34 +414,40 @@ def _may_repeat(frame: pd.DataFrame, key: list[str]) -> bool:
     return distinct < len(frame)
 
 
-def _references_clean(frame: pd.DataFrame, nodes: pd.DataFrame) -> bool:
-    """Whether every non-empty source and target names exactly one node, of one of KINDS, and
-    every edge of a known relation joins kinds it allows: one DuckDB query counting the edges by
-    (relation, source kind, target kind)."""
+def _reference_faults(frame: pd.DataFrame, nodes: pd.DataFrame) -> tuple[np.ndarray, dict, dict]:
+    """The edge rows that may be at fault, found by one DuckDB query: a source or target that is
+    not a node id, or a relation between kinds it does not allow (or a node of no known kind).
+
+    Returns the rows (ascending), for each of source/target whether the row's value is not an id,
+    and the kind code (index in KINDS, -1 for none) of the node it names. Ids defined twice count
+    by their first definition, as the row-by-row lookup does."""
     import duckdb
 
-    edges = pa.table({c: _arrow(frame[c]) for c in ("source", "target", "relation")})  # noqa: F841 - queried
-    ids = pa.table({c: _arrow(nodes[c]) for c in ("id", "kind")})  # noqa: F841 - queried
+    edges = pa.table({"row": pa.array(np.arange(len(frame), dtype=np.int64)),  # noqa: F841 - queried
+                      **{c: _arrow(frame[c]) for c in ("source", "target", "relation")}})
+    ids = pa.table({"row": pa.array(np.arange(len(nodes), dtype=np.int64)),  # noqa: F841 - queried
+                    **{c: _arrow(nodes[c]) for c in ("id", "kind")}})
+    combos = [(name, source, target) for r, name in enumerate(RELATIONS)
+              for s, source in enumerate(KINDS) for t, target in enumerate(KINDS) if ALLOWED[r, s, t]]
+    allowed = pa.table({k: [c[i] for c in combos] for i, k in enumerate(("relation", "source", "target"))})  # noqa: F841
     with duckdb.connect() as con:
         con.execute("SET enable_progress_bar = false")  # DuckDB draws a bar on stderr past 2 s
-        groups = con.sql("""
-            WITH k AS (SELECT id, min(kind) AS kind, count(*) AS n FROM ids WHERE id <> '' GROUP BY id)
-            SELECT e.relation,
-                   CASE WHEN e.source = '' THEN '' ELSE s.kind END,
-                   CASE WHEN e.target = '' THEN '' ELSE t.kind END,
-                   greatest(max(s.n), max(t.n))
+        found = con.sql("""
+            WITH k AS (SELECT id, arg_min(kind, row) AS kind FROM ids WHERE id <> '' GROUP BY id)
+            SELECT e.row,
+                   e.source <> '' AND s.id IS NULL AS unknown_source,
+                   e.target <> '' AND t.id IS NULL AS unknown_target,
+                   coalesce(s.kind, '') AS source_kind, coalesce(t.kind, '') AS target_kind
             FROM edges e LEFT JOIN k s ON e.source = s.id LEFT JOIN k t ON e.target = t.id
-            GROUP BY ALL""").fetchall()
-    for relation, source_kind, target_kind, defined in groups:
-        if source_kind is None or target_kind is None or (defined or 1) > 1:
-            return False  # an unknown id, or an id defined twice
-        if "" in (source_kind, target_kind) or relation not in RELATIONS:
-            continue  # reported as empty, or as an unknown relation, not by kind
-        if source_kind not in KINDS or target_kind not in KINDS:
-            return False
-        if not ALLOWED[list(RELATIONS).index(relation), KINDS.index(source_kind), KINDS.index(target_kind)]:
-            return False
-    return True
+                 LEFT JOIN allowed a ON a.relation = e.relation AND a.source = s.kind AND a.target = t.kind
+            WHERE (e.source <> '' AND s.id IS NULL) OR (e.target <> '' AND t.id IS NULL)
+               OR (a.relation IS NULL AND e.source <> '' AND e.target <> ''
+                   AND e.relation IN (SELECT DISTINCT relation FROM allowed))
+            ORDER BY e.row""").to_arrow_table()
+    rows = found["row"].to_numpy().astype(np.int64)
+    unknown = {c: found[f"unknown_{c}"].to_numpy(zero_copy_only=False).astype(bool) for c in ("source", "target")}
+    kind_at = {c: codes(found[f"{c}_kind"].to_pandas(), KINDS).astype(np.int64) for c in ("source", "target")}
+    return rows, unknown, kind_at
 
 
 def _check_weight(check: Checker) -> None:
@@ -523,17 +540,21 @@ def _allowed_table() -> np.ndarray:
 ALLOWED = _allowed_table()
 
 
-def _check_kinds(check: Checker, frame: pd.DataFrame, typed: np.ndarray, kind: dict[str, np.ndarray]) -> None:
-    if not typed.any():
+def _check_kinds(check: Checker, frame: pd.DataFrame, rows: np.ndarray, source_kind: np.ndarray,
+                 target_kind: np.ndarray) -> None:
+    """Report the `rows` (ascending; both nodes of a known kind, the relation known) whose relation
+    does not allow those kinds; `source_kind` / `target_kind` are the rows' codes in KINDS."""
+    if not len(rows):
         return
-    relation = codes(frame["relation"], tuple(RELATIONS))
-    rows = np.flatnonzero(typed)
-    ok = ALLOWED[relation[rows], kind["source"][rows], kind["target"][rows]]
+    relation = codes(frame["relation"].iloc[rows], tuple(RELATIONS))
+    ok = ALLOWED[relation, source_kind, target_kind]
+    if ok.all():
+        return
     bad_rows = rows[~ok]
-    if not len(bad_rows):
-        return
-    bad = check.rows(np.isin(np.arange(len(frame)), bad_rows)).assign(_sk=[KINDS[k] for k in kind["source"][bad_rows]],
-                                      _tk=[KINDS[k] for k in kind["target"][bad_rows]])
+    mask = np.zeros(len(frame), dtype=bool)
+    mask[bad_rows] = True
+    bad = check.rows(mask).assign(_sk=[KINDS[k] for k in source_kind[~ok]],
+                                  _tk=[KINDS[k] for k in target_kind[~ok]])
     check.add(bad, "relation", "wrong-kinds",
               lambda r: f"{r['relation']} from {r['_sk']} {quoted(r['source'])} to {r['_tk']} {quoted(r['target'])}",
               lambda r: _allowed(r["relation"]),
