@@ -110,12 +110,18 @@ class Chain:
 
     # ---- tables by relation --------------------------------------------------------
     def relation(self, name: str) -> pd.DataFrame:
-        """The edges of one relation."""
-        return self._by_relation.get(name, self.edges.iloc[0:0])
-
-    @cached_property
-    def _by_relation(self) -> dict[str, pd.DataFrame]:
-        return {str(name): group for name, group in self.edges.groupby("relation", observed=True, sort=False)}
+        """The edges of one relation (each relation taken out of the edges once, when first asked:
+        a registry's millions of edges are not split into every relation up front)."""
+        taken = self.__dict__.setdefault("_relations", {})
+        if name not in taken:
+            relation = self.edges["relation"]
+            if isinstance(relation.dtype, pd.CategoricalDtype):
+                at = relation.cat.categories.get_indexer([name])[0]
+                mask = relation.cat.codes.to_numpy() == at if at >= 0 else np.zeros(len(relation), dtype=bool)
+            else:
+                mask = (relation == name).to_numpy(dtype=bool)
+            taken[name] = self.edges[mask]
+        return taken[name]
 
     def ids(self, kind: str) -> pd.Index:
         """The ids of all nodes of one kind."""
