@@ -10,7 +10,7 @@ import pytest
 
 from vvalley.chain import csvfile
 from vvalley.chain.csvfile import TableError
-from vvalley.chain.fastcsv import read_clean
+from vvalley.chain.fastcsv import read_clean, read_clean_file
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NODES = (FIXTURES / "valid" / "chain_nodes.csv").read_bytes()
@@ -92,11 +92,11 @@ def test_read_table_takes_the_arrow_reader_past_the_size_threshold(tmp_path, mon
     path.write_bytes(READ["spaces and ideographic spaces around values"])
     answers = []
 
-    def spy(raw, label):
-        answers.append(read_clean(raw, label))
+    def spy(at, label):
+        answers.append(read_clean_file(at, label))
         return answers[-1]
 
-    monkeypatch.setattr(fastcsv, "read_clean", spy)
+    monkeypatch.setattr(fastcsv, "read_clean_file", spy)
     monkeypatch.setattr(csvfile, "FAST_PARSE_BYTES", 0)
     table = csvfile.read_table(path, str(path))
     assert len(answers) == 1 and answers[0] is table

@@ -53,6 +53,12 @@ def read_table(path: Path, label: str) -> Table:
         raise TableError([Problem(label, 0, "", "missing-file", "no such file", f"a CSV file at {path}",
                                   found_zh="文件不存在", expected_zh=f"应在 {path} 有一个 CSV 文件")])
     try:
+        if path.stat().st_size > FAST_PARSE_BYTES:
+            from vvalley.chain.fastcsv import read_clean_file
+
+            table = read_clean_file(path, label)
+            if table is not None:
+                return table
         raw = path.read_bytes()
     except OSError as err:  # no read permission, a file locked by another program, an I/O error
         reason = err.strerror or type(err).__name__
@@ -61,12 +67,6 @@ def read_table(path: Path, label: str) -> Table:
                                   "that holds it",
                                   found_zh=f"文件无法读取（{_OS_REASON_ZH.get(err.errno, reason)}）",
                                   expected_zh="应为 vvalley 能读取的文件：请检查文件权限，或关闭占用它的程序")]) from None
-    if len(raw) > FAST_PARSE_BYTES:
-        from vvalley.chain.fastcsv import read_clean
-
-        table = read_clean(raw, label)
-        if table is not None:
-            return table
     text, encoding = decode_text(raw, label)
     if not text or text.isspace():
         raise TableError([Problem(label, 0, "", "empty-file", "the file is empty",

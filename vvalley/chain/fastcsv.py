@@ -35,20 +35,32 @@ def read_clean(raw: bytes, label: str) -> Table | None:
     number, rows of empty cells left out. A header with an invisible character still raises
     TableError (csvfile.check_names), as on the careful path.
     """
-    encoding = "utf-8"
-    if raw.startswith(codecs.BOM_UTF8):
-        raw, encoding = raw[3:], "utf-8-sig"
-    if raw.startswith(_WORKBOOK) or raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    parsed = _parse(raw, label)
+    return None if parsed is None else _table(parsed, label)
+
+
+def read_clean_file(path, label: str) -> Table | None:
+    """read_clean of the file at `path`, its bytes let go as soon as Arrow has parsed them (a
+    registry export's bytes, Arrow's columns and the trimmed columns are not all held at once)."""
+    raw = path.read_bytes()
+    parsed = _parse(raw, label)
+    del raw
+    return None if parsed is None else _table(parsed, label)
+
+
+def _parse(raw: bytes, label: str) -> list | None:
+    """[header, encoding, Arrow columns] of `raw`, or None when a careful reader should read it."""
+    start, encoding = (3, "utf-8-sig") if raw.startswith(codecs.BOM_UTF8) else (0, "utf-8")
+    if raw.startswith(_WORKBOOK, start) or raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), start):
         return None
-    if not raw[:1] or raw[:1].isspace() or raw.find(b"\x00") >= 0 or not _NOT_BLANK.search(raw):
+    if raw[start:start + 1].isspace() or raw.find(b"\x00") >= 0 or not _NOT_BLANK.search(raw, start):
         return None  # blank lines on top, binary, empty: the careful reader says which
     lines = _line_count(raw)
     if lines is None:
         return None
     header_end = raw.find(b"\n")
-    first = raw[: header_end if header_end >= 0 else len(raw)].rstrip(b"\r")
     try:
-        first_line = first.decode("utf-8")
+        first_line = raw[start: header_end if header_end >= 0 else len(raw)].rstrip(b"\r").decode("utf-8")
     except UnicodeDecodeError:
         return None
     delimiter = delimiter_of(first_line)
@@ -57,24 +69,31 @@ def read_clean(raw: bytes, label: str) -> Table | None:
     header = [h.strip() for h in next(csv.reader([first_line], delimiter=delimiter), [])]
     if not header or "" in header or len(set(header)) != len(header):
         return None  # a repeated or unnamed column: the careful reader reports or drops it
+    names = [f"c{i}" for i in range(len(header))]
     try:
         table = pcsv.read_csv(
-            pa.py_buffer(raw),
-            read_options=pcsv.ReadOptions(column_names=[f"c{i}" for i in range(len(header))], skip_rows=1,
-                                          block_size=16 << 20),
+            pa.py_buffer(raw)[start:],  # a view: no copy of the bytes after a BOM
+            read_options=pcsv.ReadOptions(column_names=names, skip_rows=1, block_size=16 << 20),
             parse_options=pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=False),
-            convert_options=pcsv.ConvertOptions(column_types={f"c{i}": pa.large_string() for i in range(len(header))},
+            convert_options=pcsv.ConvertOptions(column_types={n: pa.large_string() for n in names},
                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
     except (pa.ArrowInvalid, pa.ArrowException):
         return None  # ragged rows, stray quotes, bytes that are not UTF-8
     if table.num_rows + 1 != lines:
         return None  # a value spanning lines, or blank lines Arrow skipped: line numbers would shift
-    columns = _trimmed([table.column(i) for i in range(len(header))])
-    line_numbers = np.arange(2, table.num_rows + 2, dtype=np.int64)
+    return [header, encoding, table.columns]
+
+
+def _table(parsed: list, label: str) -> Table:
+    header, encoding, columns = parsed
+    parsed.clear()  # the untrimmed columns go as each is trimmed
+    rows = len(columns[0])
+    _trim(columns)
+    line_numbers = np.arange(2, rows + 2, dtype=np.int64)
     blank = _blank_rows(columns)
     if blank is not None:
         keep = pc.invert(blank)
-        columns = [pc.filter(column, keep) for column in columns]
+        columns[:] = [pc.filter(column, keep) for column in columns]
         line_numbers = line_numbers[~blank.to_numpy(zero_copy_only=False)]
     check_names(header, label, 1)
     # to_pandas gives pandas' own string columns (Arrow-backed, no copy), as pandas' reader would.
@@ -83,13 +102,15 @@ def read_clean(raw: bytes, label: str) -> Table | None:
     return Table(frame, header, encoding, [], 1, [])
 
 
-def _trimmed(columns: list[pa.ChunkedArray]) -> list[pa.ChunkedArray]:
-    """Each column with the whitespace around its values removed (as str.strip), columns in
-    parallel: Arrow releases the GIL."""
+def _trim(columns: list[pa.ChunkedArray]) -> None:
+    """Remove the whitespace around every value (as str.strip does), in place, columns in
+    parallel (Arrow releases the GIL); each untrimmed column is let go once trimmed."""
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=min(len(columns), os.cpu_count() or 1)) as pool:
-        return list(pool.map(pc.utf8_trim_whitespace, columns))
+        futures = [pool.submit(pc.utf8_trim_whitespace, column) for column in columns]
+        columns.clear()
+        columns.extend(future.result() for future in futures)
 
 
 def _line_count(raw: bytes) -> int | None:
