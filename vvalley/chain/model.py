@@ -240,11 +240,11 @@ class Chain:
     def resolve(self, text: str, kinds: tuple[str, ...] | None = None) -> str:
         """The id of the node called `text` (id, English or Chinese name, any case)."""
         text = text.strip()
-        nodes = self.nodes if kinds is None else self.nodes[self.nodes["kind"].isin(kinds)]
         if not text:  # "" would match every node without a Chinese name
             raise LookupProblem(text, " or ".join(kinds) if kinds else "node", [])
-        if text in nodes.index:
-            return text
+        if text in self.nodes.index and (kinds is None or self.nodes.at[text, "kind"] in kinds):
+            return text  # an id: no need to take out a registry's nodes of those kinds
+        nodes = self.nodes if kinds is None else self.nodes[self.nodes["kind"].isin(kinds)]
         what = " or ".join(kinds) if kinds else "node"
         folded = text.casefold()
         # Exact names first; then names without an administrative suffix, so that "Binjiang"
