@@ -20,8 +20,9 @@ from vvalley.sanitize import first_unsafe, for_terminal, visible
 
 # The row's first line number, under a name no header can hold (NUL bytes are rejected).
 LINE_COLUMN = "\x00line"
-# Above this size the C parser reads the file; below it (and whenever a value spans
-# lines) the csv module does, since it knows each record's first line.
+# Above this size Arrow's parser reads the file (vvalley.chain.fastcsv) when every line is one
+# record, else pandas' parsers; below it (and whenever a value spans lines) the csv module does,
+# since it knows each record's first line.
 FAST_PARSE_BYTES = 8 * 1024 * 1024
 
 
