@@ -54,7 +54,7 @@ def test_a_cache_hit_returns_an_equal_chain_without_parsing(cache, data, monkeyp
     first = load_chain(data)
     assert len(calls) == 1
     entries = [p for p in cache.iterdir() if not p.name.startswith(".")]
-    assert len(entries) == 1 and {p.name for p in entries[0].iterdir()} == {"nodes.parquet", "edges.parquet",
+    assert len(entries) == 1 and {p.name for p in entries[0].iterdir()} == {"nodes.arrow", "edges.arrow",
                                                                            "meta.json"}
     second = load_chain(data)
     assert len(calls) == 1  # read from the cache

@@ -11,7 +11,7 @@ from vvalley.chain.model import Chain
 from vvalley.chain.schema import EDGE_COLUMN_NAMES, NODE_COLUMN_NAMES, YEAR_COLUMNS
 
 # Bump when the stored shape changes: stored tables of another format are not read.
-FORMAT = 1
+FORMAT = 2
 
 
 def to_arrow(chain: Chain) -> tuple[pa.Table, pa.Table, dict]:
