@@ -25,7 +25,6 @@ def load_chain(data_dir: Path | str, cache: bool | None = None) -> Chain:
     """
     from vvalley.chain import ingest
 
-    _return_freed_memory()
     data_dir = Path(data_dir)
     if data_dir.suffix == ingest.DUCKDB_SUFFIX and not data_dir.is_dir():
         return ingest.read_duckdb(data_dir)
@@ -40,24 +39,6 @@ def load_chain(data_dir: Path | str, cache: bool | None = None) -> Chain:
     if key is not None and ingest.stamp(data_dir) == stamp:  # not edited while it was read
         ingest.store(key, chain, data_dir)
     return chain
-
-
-def _return_freed_memory() -> None:
-    """Arrow's jemalloc pool, where the platform has it, unless ARROW_DEFAULT_MEMORY_POOL says
-    otherwise: it hands freed memory back to the system, where mimalloc (pyarrow's default) keeps
-    it. Reading a registry frees as much as it keeps (bytes, untrimmed columns): measured at 1M
-    firms, the peak RSS of a gaps run was 2.09 GB with mimalloc and 1.93 GB with jemalloc."""
-    import os
-
-    import pyarrow as pa
-
-    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL") or pa.default_memory_pool().backend_name == "jemalloc":
-        return
-    try:
-        pa.set_memory_pool(pa.jemalloc_memory_pool())
-        pa.jemalloc_set_decay_ms(0)
-    except (NotImplementedError, pa.ArrowNotImplementedError):  # Windows wheels have no jemalloc
-        pass
 
 
 def _load(data_dir: Path) -> Chain:
