@@ -42,3 +42,36 @@ def test_the_basis_is_not_part_of_the_reports_value(chain):
     report = analyse(chain, XIAOSHAN, top=0)
     assert report == replace(report, basis=None)
     assert "basis" not in report.to_dict()
+
+
+@pytest.mark.parametrize("firms", [["ent.alibaba_cloud"], ["ent.huaray", "ent.yitu"]])
+def test_the_footing_after_arrivals_equals_the_footing_read_from_the_changed_chain(chain, firms):
+    import pandas as pd
+
+    from vvalley.analysis.coverage import Footing, Template
+    from vvalley.analysis.whatif import attract
+
+    today = chain.at(None)
+    template = Template.of(today)
+    base = Footing.of(today, XIAOSHAN, template)
+    changed, _ = attract(today, XIAOSHAN, firms)
+    derived = base.with_arrivals(today, template, firms)
+    read = Footing.of(changed, XIAOSHAN, template)
+    assert list(derived.firms) == list(read.firms)
+    for name in ("firm_segments", "firm_units", "research"):
+        pd.testing.assert_frame_equal(getattr(derived, name), getattr(read, name))
+    assert derived.firms_per_segment == read.firms_per_segment
+
+
+def test_a_chain_with_an_arrival_shares_the_unchanged_tables_on_the_engine(chain):
+    from vvalley import engine
+    from vvalley.analysis.whatif import attract
+
+    today = chain.at(None)
+    changed, _ = attract(today, XIAOSHAN, ["ent.alibaba_cloud"])
+    base, derived = engine.tables(today), engine.tables(changed)
+    assert derived.relation("operates_in") is base.relation("operates_in")
+    assert derived.nodes is base.nodes
+    located = engine.fetch(derived.relation("located_in"))
+    assert len(located) == len(today.relation("located_in")) + 1
+    assert ("ent.alibaba_cloud", XIAOSHAN) in set(zip(located["source"], located["target"]))

@@ -95,13 +95,14 @@ class GapReport:
 
 
 def analyse(chain, region: str, as_of: int | None = None, min_suppliers: int = 2,
-            kinds=None, top: int = 5, template: Template | None = None) -> GapReport:
+            kinds=None, top: int = 5, template: Template | None = None, footing: Footing | None = None) -> GapReport:
     """The gaps in `region`'s chain (as of a year): every kind, or only `kinds`, sorted by severity.
 
     `region` may be an id or an English/Chinese name (raises model.LookupProblem when unknown);
     an unknown kind raises ValueError. A chain already cut to a year (`chain.at(2018)`) is
     analysed in that year unless `as_of` says otherwise. `template` reuses Template.of(chain) when
-    only actors' sites changed (what-if loops).
+    only actors' sites changed (what-if loops); `footing` is Footing.of(chain, region, template) when
+    the caller has it (a what-if derives it from the unchanged chain's).
 
     `unlinked` and `research_gap` are findings only where the data could show otherwise: without
     any supplies tie for the region's firms (or between the two segments' firms anywhere), or
@@ -115,7 +116,9 @@ def analyse(chain, region: str, as_of: int | None = None, min_suppliers: int = 2
     chain = chain.at(as_of)
     region = chain.resolve(region, kinds=("region",))
     template = template or Template.of(chain)
-    footing = Footing.of(chain, region, template)
+    if footing is not None and footing.region != region:
+        raise ValueError(f"the footing given is of {footing.region}, not of {region}")
+    footing = footing or Footing.of(chain, region, template)
     ctx = _Context(chain, region, template, footing, min_suppliers)
 
     gaps: list[Gap] = []
