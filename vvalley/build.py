@@ -46,21 +46,26 @@ def render_outputs(chain: Chain, region: str | None = None, meta=None) -> tuple[
     from vvalley.publish.lists import lists_workbook
     from vvalley.publish.report import render_docx, render_report
     from vvalley.render import render_map, render_poster
-    from vvalley.render.poster import convert as poster_bytes
+    from vvalley.render.poster import PngJob
 
     region = chain.resolve(region, kinds=("region",)) if region else default_region(chain)
-    report = analyse(chain, region)
-    target_list = targets(chain, region, report, effects_for=TARGET_EFFECTS_IN_BUILD)
-    outputs: dict[str, str | bytes] = {"gaps.json": gaps_json(report), "gaps.csv": gaps_csv(report)}
-    for name, view in MAP_FILES:
-        outputs[name] = render_map(chain, report, view=view, meta=meta)
-    outputs["poster.svg"] = render_poster(chain, report, meta=meta)
-    outputs["poster.png"] = poster_bytes(outputs["poster.svg"], "png")
-    markdown, html, data = render_report(chain, region, gap_report=report, targets=target_list, meta=meta,
-                                         with_data=True)
-    outputs["report.md"], outputs["report.html"] = markdown, html
-    outputs["report.docx"] = render_docx(data)
-    outputs["lists.xlsx"] = lists_workbook(chain, report, target_list)
+    # The PNG is drawn in a second process (it imports cairosvg while the chain is analysed here).
+    with PngJob("16x9") as png:
+        report = analyse(chain, region)
+        outputs: dict[str, str | bytes] = {"gaps.json": gaps_json(report), "gaps.csv": gaps_csv(report)}
+        outputs["poster.svg"] = render_poster(chain, report, meta=meta)
+        png.send(outputs["poster.svg"])
+        target_list = targets(chain, region, report, effects_for=TARGET_EFFECTS_IN_BUILD)
+        for name, view in MAP_FILES:
+            outputs[name] = render_map(chain, report, view=view, meta=meta)
+        outputs["poster.svg"] = outputs.pop("poster.svg")  # the files in their usual order
+        outputs["poster.png"] = b""
+        markdown, html, data = render_report(chain, region, gap_report=report, targets=target_list, meta=meta,
+                                             with_data=True)
+        outputs["report.md"], outputs["report.html"] = markdown, html
+        outputs["report.docx"] = render_docx(data)
+        outputs["lists.xlsx"] = lists_workbook(chain, report, target_list)
+        outputs["poster.png"] = png.result()
     return report, outputs
 
 

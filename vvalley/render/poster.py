@@ -324,3 +324,89 @@ def convert(svg: str, fmt: str, size: str = "16x9") -> bytes:
     if fmt == "png":
         return cairosvg.svg2png(bytestring=svg.encode("utf-8"), output_width=SIZES[size]["png"])
     return cairosvg.svg2pdf(bytestring=svg.encode("utf-8"))
+
+
+# The PNG drawn in a second process: importing cairosvg and drawing take about a second, which a
+# build spends on its analysis and other files meanwhile (on another core). The process gets only the
+# SVG and gives back the bytes `convert` would: the same call of the same library.
+_PNG_WORKER = ("import sys\n"
+               "import cairosvg\n"
+               "svg = sys.stdin.buffer.read()\n"
+               "sys.stdout.buffer.write(cairosvg.svg2png(bytestring=svg, output_width=int(sys.argv[1])))\n")
+
+
+class PngJob:
+    """convert(svg, "png", size) in a process started before the SVG exists: `start()` it early,
+    `send(svg)` when the SVG is drawn, `result()` when the bytes are needed. Whenever the process
+    cannot give the bytes (no cairosvg there, it failed, no processes here), `result()` draws them
+    here with `convert`, which raises what it raises."""
+
+    def __init__(self, size: str = "16x9"):
+        if size not in SIZES:
+            raise ValueError(f"unknown poster size {size!r}; expected one of {', '.join(SIZES)}")
+        self.size = size
+        self._proc = None
+        self._svg: str | None = None
+        self._thread = None
+        self._out: dict = {}
+
+    def start(self) -> "PngJob":
+        import subprocess
+        import sys
+
+        try:
+            # -I: the interpreter's own packages only (not the working folder's files).
+            self._proc = subprocess.Popen([sys.executable, "-I", "-c", _PNG_WORKER, str(SIZES[self.size]["png"])],
+                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        except OSError:
+            self._proc = None
+        return self
+
+    def send(self, svg: str) -> None:
+        """Hand over the SVG; the process draws it while the caller goes on."""
+        import threading
+
+        self._svg = svg
+        if self._proc is None:
+            return
+
+        def talk(proc=self._proc, data=svg.encode("utf-8"), out=self._out):
+            try:
+                out["png"], _ = proc.communicate(data)
+                out["rc"] = proc.returncode
+            except (OSError, ValueError):
+                out["rc"] = -1
+
+        self._thread = threading.Thread(target=talk, name="vvalley-png", daemon=True)
+        self._thread.start()
+
+    def result(self) -> bytes:
+        """The PNG bytes (waits for the process; draws them here when it could not)."""
+        if self._svg is None:
+            raise RuntimeError("PngJob.result() before send()")
+        if self._thread is not None:
+            self._thread.join()
+            if self._out.get("rc") == 0 and self._out.get("png"):
+                return self._out["png"]
+        self.close()
+        return convert(self._svg, "png", self.size)
+
+    def close(self) -> None:
+        """Stop the process if it still runs (a build that failed before its poster)."""
+        proc, self._proc = self._proc, None
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if proc is not None:
+            for stream in (proc.stdin, proc.stdout):
+                try:
+                    if stream:
+                        stream.close()
+                except OSError:
+                    pass
+
+    def __enter__(self) -> "PngJob":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.close()
