@@ -31,6 +31,52 @@ def _refuse_deep_tree(chain, segments) -> None:
             "请检查 part_of 是否把环节逐个串成了一条链")
 
 
+def strongly_connected(nodes, successors: dict) -> list[list]:
+    """The strongly connected groups of a directed graph (Tarjan's algorithm, iterative: no recursion
+    limit on a long feeds chain), each a list; `successors` maps a node to the nodes it points to."""
+    index: dict = {}
+    low: dict = {}
+    on_stack: set = set()
+    stack: list = []
+    groups: list[list] = []
+    counter = 0
+    for root in nodes:
+        if root in index:
+            continue
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(successors.get(root, ())))]
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(successors.get(child, ()))))
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    group = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        group.append(member)
+                        if member == node:
+                            break
+                    groups.append(group)
+    return groups
+
+
 @dataclass(frozen=True)
 class Template:
     """The segment template (segments, part_of, feeds, serves) read once, as plain sets.
@@ -93,16 +139,12 @@ class Template:
     def cycle_of(self) -> dict[str, frozenset[str]]:
         """For each segment in a feeds cycle: the segments of its strongly connected group (itself
         included). Segments on no cycle are absent."""
-        import networkx as nx
-
-        graph = nx.DiGraph()
-        graph.add_nodes_from(self.segments)
-        graph.add_edges_from((a, b) for a, targets in self._step.items() for b in targets if a != b)
+        step = {a: sorted(b for b in targets if b != a) for a, targets in self._step.items()}
         out = {}
-        for group in nx.strongly_connected_components(graph):
+        for group in strongly_connected(self.segments, step):
             if len(group) > 1:
                 frozen = frozenset(group)
-                out.update((s, frozen) for s in group)
+                out.update((s, frozen) for s in sorted(group))
         return out
 
     @cached_property
