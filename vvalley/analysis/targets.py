@@ -71,6 +71,7 @@ def targets(chain, region: str, report, limit: int | None = None, min_suppliers:
                 entry["best"] = row
 
     levels = proximity_levels(chain, region)
+    sites = _sites(chain, list(by_firm))
     rows = []
     for firm, entry in by_firm.items():
         gaps = [g for g, t in fill if t in entry["targets"]]
@@ -102,7 +103,7 @@ def targets(chain, region: str, report, limit: int | None = None, min_suppliers:
                        "severity": g.severity, "name_zh": names.subject(g.subject),
                        "name": names.subject(g.subject, "en")} for g in gaps],
             "site": site, "site_label": names.label(site) if site else "",
-            "city": city, "province": province, "sites": _sites(chain, firm),
+            "city": city, "province": province, "sites": sites.get(firm, []),
             "ties": int(best["ties"]), "tie_kinds": str(best["tie_kinds"]),
             "evidence": str(chain.nodes.at[firm, "evidence"]), "confidence": str(chain.nodes.at[firm, "confidence"]),
             "why_zh": why_zh, "why": f"fills {len(gaps)} gap(s); best candidate score {attract:.2f}",
@@ -172,9 +173,11 @@ def effects(result: dict) -> dict:
                             for f in result["focus_areas"]]}
 
 
-def _sites(chain, firm: str) -> list[str]:
+def _sites(chain, firms: list[str]) -> dict[str, list[str]]:
+    """Each firm's sites (located_in targets), sorted, once each: one pass over the sites, not one per firm."""
     located = chain.relation("located_in")
-    return sorted(set(located.loc[located["source"] == firm, "target"]))
+    located = located[located["source"].isin(firms)]
+    return {str(firm): sorted(set(group)) for firm, group in located.groupby("source", sort=False)["target"]}
 
 
 def _city_province(chain, site: str) -> tuple[str, str]:
