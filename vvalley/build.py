@@ -13,8 +13,6 @@ from vvalley.chain.schema import EDGES_FILE, NODES_FILE
 from vvalley.publish.files import UserError, dumps_json
 from vvalley.publish.generation import write_generation
 
-MAP_FILES = (("map.html", "chain"), ("map-full.html", "full"))
-
 
 @dataclass
 class BuildResult:
@@ -36,32 +34,38 @@ def graph_json(chain: Chain) -> str:
 TARGET_EFFECTS_IN_BUILD = 5
 
 
-def render_outputs(chain: Chain, region: str | None = None, meta=None) -> tuple[object, dict[str, str | bytes]]:
+def render_outputs(chain: Chain, region: str | None = None, meta=None,
+                   graph_chain: Chain | None = None) -> tuple[object, dict[str, str | bytes]]:
     """The gap report and the text (or bytes) of the gap, map, poster, report and list files, by file name
-    (nothing written). The chain is analysed once; the same report and target list feed every writer."""
+    (nothing written); graph.json of `graph_chain` first when it is given. The chain is analysed once; the
+    same report and target list feed every writer. The maps, the poster and graph.json are drawn in a
+    helper process (vvalley.render.helper) while the target list, the report and the lists are made here;
+    drawn here when the helper cannot."""
     from vvalley.analysis.gaps import analyse
     from vvalley.analysis.targets import targets
     from vvalley.chain.regions import default_region
     from vvalley.publish.gapfiles import gaps_csv, gaps_json
     from vvalley.publish.lists import lists_workbook
     from vvalley.publish.report import render_docx, render_report
-    from vvalley.render import render_map, render_poster
-    from vvalley.render.poster import convert as poster_bytes
+    from vvalley.render.helper import Helper, chain_files
 
     region = chain.resolve(region, kinds=("region",)) if region else default_region(chain)
-    report = analyse(chain, region)
-    target_list = targets(chain, region, report, effects_for=TARGET_EFFECTS_IN_BUILD)
-    outputs: dict[str, str | bytes] = {"gaps.json": gaps_json(report), "gaps.csv": gaps_csv(report)}
-    for name, view in MAP_FILES:
-        outputs[name] = render_map(chain, report, view=view, meta=meta)
-    outputs["poster.svg"] = render_poster(chain, report, meta=meta)
-    outputs["poster.png"] = poster_bytes(outputs["poster.svg"], "png")
-    markdown, html, data = render_report(chain, region, gap_report=report, targets=target_list, meta=meta,
-                                         with_data=True)
-    outputs["report.md"], outputs["report.html"] = markdown, html
-    outputs["report.docx"] = render_docx(data)
-    outputs["lists.xlsx"] = lists_workbook(chain, report, target_list)
-    return report, outputs
+    with Helper() as helper:  # it imports what drawing needs while the chain is analysed here
+        report = analyse(chain, region)
+        helper.send(chain, report, meta, graph_chain)
+        target_list = targets(chain, region, report, effects_for=TARGET_EFFECTS_IN_BUILD)
+        here: dict[str, str | bytes] = {"gaps.json": gaps_json(report), "gaps.csv": gaps_csv(report)}
+        markdown, html, data = render_report(chain, region, gap_report=report, targets=target_list, meta=meta,
+                                             with_data=True)
+        here["report.md"], here["report.html"] = markdown, html
+        here["report.docx"] = render_docx(data)
+        here["lists.xlsx"] = lists_workbook(chain, report, target_list)
+        drawn = helper.files() or chain_files(chain, report, meta, graph_chain)
+    order = ["graph.json"] * (graph_chain is not None) + ["gaps.json", "gaps.csv", "map.html", "map-full.html",
+                                                           "poster.svg", "poster.png", "report.md", "report.html",
+                                                           "report.docx", "lists.xlsx"]
+    everything = {**drawn, **here}
+    return report, {name: everything[name] for name in order}
 
 
 class NoRegion(UserError):
@@ -104,8 +108,7 @@ def build(data_dir: Path | str, out_dir: Path | str, region: str | None = None,
     region = region or (meta.region if meta.region in chain.nodes.index else None)
     if region is None and len(chain.ids("region")) == 0:
         raise NoRegion(data_dir)
-    report, analysed = render_outputs(chain.trusted(min_confidence), region, meta=meta)
-    outputs = {"graph.json": graph_json(chain), **analysed}
+    report, outputs = render_outputs(chain.trusted(min_confidence), region, meta=meta, graph_chain=chain)
     result = BuildResult(chain, report)
     result.written = write_generation(out_dir, outputs, hashes)
     return result

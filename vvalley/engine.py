@@ -211,13 +211,18 @@ def _arrow_type(name: str):
 class ChainTables:
     """The chain's tables as Ibis tables: `nodes` (id, kind) and one (source, target) table per relation."""
 
-    def __init__(self, chain):
+    def __init__(self, chain, base: "ChainTables | None" = None, changed: tuple[str, ...] = ()):
         self._chain = weakref.ref(chain)
         self._relations: dict[str, object] = {}
         self._nodes = None
+        # A chain derived from another with the same nodes and only the `changed` relations edited
+        # (a what-if arrival adds located_in edges) reads every other table from the base's.
+        self._base, self._changed = base, frozenset(changed)
 
     @property
     def nodes(self):
+        if self._base is not None:
+            return self._base.nodes
         if self._nodes is None:
             import ibis
             import pyarrow as pa
@@ -229,6 +234,8 @@ class ChainTables:
 
     def relation(self, name: str):
         """The (source, target) pairs of one relation (duplicates kept, as in the data)."""
+        if self._base is not None and name not in self._changed:
+            return self._base.relation(name)
         if name not in self._relations:
             import ibis
             import pyarrow as pa
@@ -257,6 +264,13 @@ def tables(chain) -> ChainTables:
         if found is None:
             found = _tables[chain] = ChainTables(chain)
         return found
+
+
+def derive(chain, base, changed: tuple[str, ...]) -> None:
+    """Declare `chain` a copy of `base` with the same nodes and the same edges except those of the
+    `changed` relations, so its tables on the engines are the base's but for those (no new copy)."""
+    with _lock:
+        _tables[chain] = ChainTables(chain, tables(base), changed)
 
 
 def isin(column, values):
@@ -290,5 +304,5 @@ def queries_run() -> dict[str, int]:
         return dict(_ran)
 
 
-__all__ = ["ENGINES", "EngineUnavailable", "backend", "check", "current", "fetch", "isin", "memtable",
+__all__ = ["ENGINES", "EngineUnavailable", "backend", "check", "current", "derive", "fetch", "isin", "memtable",
            "queries_run", "set_engine", "spark_problem", "spark_session", "tables", "use"]

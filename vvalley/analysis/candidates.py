@@ -52,11 +52,16 @@ def scored_pool(chain, template, footing, targets: list[str]):
                              ascending=[True, False, False, False, False, True, True])
 
 
-def rank(chain, template, footing, targets: list[str], top: int) -> dict[str, list[Candidate]]:
-    """The best `top` candidates for each target segment, best first (see scored_pool)."""
+_UNSET = object()
+
+
+def rank(chain, template, footing, targets: list[str], top: int, table=_UNSET) -> dict[str, list[Candidate]]:
+    """The best `top` candidates for each target segment, best first (see scored_pool; `table` is
+    scored_pool(chain, template, footing, targets) when the caller has it already)."""
     if not targets or top <= 0:
         return {t: [] for t in targets}
-    table = scored_pool(chain, template, footing, targets)
+    if table is _UNSET:
+        table = scored_pool(chain, template, footing, targets)
     if table is None:
         return {t: [] for t in targets}
     levels = proximity_levels(chain, footing.region)

@@ -31,6 +31,52 @@ def _refuse_deep_tree(chain, segments) -> None:
             "请检查 part_of 是否把环节逐个串成了一条链")
 
 
+def strongly_connected(nodes, successors: dict) -> list[list]:
+    """The strongly connected groups of a directed graph (Tarjan's algorithm, iterative: no recursion
+    limit on a long feeds chain), each a list; `successors` maps a node to the nodes it points to."""
+    index: dict = {}
+    low: dict = {}
+    on_stack: set = set()
+    stack: list = []
+    groups: list[list] = []
+    counter = 0
+    for root in nodes:
+        if root in index:
+            continue
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(successors.get(root, ())))]
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(successors.get(child, ()))))
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    group = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        group.append(member)
+                        if member == node:
+                            break
+                    groups.append(group)
+    return groups
+
+
 @dataclass(frozen=True)
 class Template:
     """The segment template (segments, part_of, feeds, serves) read once, as plain sets.
@@ -93,16 +139,12 @@ class Template:
     def cycle_of(self) -> dict[str, frozenset[str]]:
         """For each segment in a feeds cycle: the segments of its strongly connected group (itself
         included). Segments on no cycle are absent."""
-        import networkx as nx
-
-        graph = nx.DiGraph()
-        graph.add_nodes_from(self.segments)
-        graph.add_edges_from((a, b) for a, targets in self._step.items() for b in targets if a != b)
+        step = {a: sorted(b for b in targets if b != a) for a, targets in self._step.items()}
         out = {}
-        for group in nx.strongly_connected_components(graph):
+        for group in strongly_connected(self.segments, step):
             if len(group) > 1:
                 frozen = frozenset(group)
-                out.update((s, frozen) for s in group)
+                out.update((s, frozen) for s in sorted(group))
         return out
 
     @cached_property
@@ -198,6 +240,29 @@ class Template:
         """The leaves serving a focus area (by their own edge or a group's)."""
         return [leaf for leaf in self.leaves if focus in self.serves[leaf]]
 
+    # ---- the template as tables (built once per template, joined with each region's footing) -------
+    @cached_property
+    def lineage_table(self) -> pd.DataFrame:
+        """(segment, unit): each segment with itself and every group above it."""
+        return pd.DataFrame([(s, u) for s in self.segments for u in self.lineage[s]], columns=["segment", "unit"])
+
+    @cached_property
+    def hub_pairs(self) -> pd.DataFrame:
+        """(hub, segment, own): the segments downstream of each segment (own False), then its subtree (own True)."""
+        return pd.DataFrame(
+            [(s, d, False) for s in self.segments for d in self.downstream[s]]
+            + [(s, d, True) for s in self.segments for d in self.subtree[s]],
+            columns=["hub", "segment", "own"])
+
+    @cached_property
+    def research_targets(self) -> pd.DataFrame:
+        """(target, segment, direct): the leaves a researches edge to `target` counts for: a segment's own
+        leaves (direct), a focus area's serving leaves (not direct)."""
+        leaf_set = set(self.leaves)
+        rows = [(seg, leaf, True) for seg in self.segments for leaf in self.subtree[seg] if leaf in leaf_set]
+        rows += [(focus, leaf, False) for focus in self.focus_areas for leaf in self.focus_leaves(focus)]
+        return pd.DataFrame(rows, columns=["target", "segment", "direct"])
+
 
 @dataclass(frozen=True)
 class Footing:
@@ -230,7 +295,7 @@ class Footing:
         firm_segments = engine.fetch(
             ops.semi_join(local_firms, ops.source == local_firms.id)
             .select(firm=ops.source, segment=ops.target).distinct(), order=["firm", "segment"])
-        firm_units = (firm_segments.merge(_lineage_table(template), on="segment")[["firm", "unit"]]
+        firm_units = (firm_segments.merge(template.lineage_table, on="segment")[["firm", "unit"]]
                       .drop_duplicates().reset_index(drop=True))
         researches = t.relation("researches")
         local_institutes = actors.filter(actors.kind == "institute")
@@ -238,6 +303,24 @@ class Footing:
             researches.semi_join(local_institutes, researches.source == local_institutes.id)
             .select("source", "target").distinct(), order=["source", "target"])
         return cls(region, firms, institutes, firm_segments, firm_units, _research(research, template))
+
+    def with_arrivals(self, chain, template: Template, firms) -> "Footing":
+        """The footing after enterprises of elsewhere (`firms`, none of them the region's) each open a site
+        in the region: what Footing.of gives on the changed chain, from this footing and one query for the
+        arrivals' segments on `chain`, the chain this footing was read from (an arrival adds a site, not a
+        segment; the institutes and their research stay)."""
+        from vvalley import engine
+
+        firms = sorted(set(firms))
+        ops = engine.tables(chain).relation("operates_in")
+        theirs = engine.fetch(ops.filter(engine.isin(ops.source, firms)).select(firm=ops.source, segment=ops.target)
+                              .distinct(), order=["firm", "segment"])
+        firm_segments = (pd.concat([self.firm_segments, theirs], ignore_index=True)
+                         .sort_values(["firm", "segment"], kind="stable").reset_index(drop=True))
+        firm_units = (firm_segments.merge(template.lineage_table, on="segment")[["firm", "unit"]]
+                      .drop_duplicates().reset_index(drop=True))
+        everyone = pd.Index(sorted(set(self.firms) | set(firms)), dtype=object)
+        return Footing(self.region, everyone, self.institutes, firm_segments, firm_units, self.research)
 
     @cached_property
     def firm_table(self):
@@ -270,11 +353,7 @@ class Footing:
 
     def firms_downstream(self, template: Template) -> tuple[dict[str, int], dict[str, int]]:
         """For each segment X: R's firms strictly downstream of X, and R's firms in X (or below) or downstream."""
-        pairs = pd.DataFrame(
-            [(s, d, False) for s in template.segments for d in template.downstream[s]]
-            + [(s, d, True) for s in template.segments for d in template.subtree[s]],
-            columns=["hub", "segment", "own"])
-        hanging = pairs.merge(self.firm_segments, on="segment")[["hub", "firm", "own"]]
+        hanging = template.hub_pairs.merge(self.firm_segments, on="segment")[["hub", "firm", "own"]]
         # A firm both in X and downstream of it (a cycle, or two segments) is X's own.
         own = hanging[hanging["own"]][["hub", "firm"]].drop_duplicates()
         every = hanging[["hub", "firm"]].drop_duplicates()
@@ -313,18 +392,9 @@ class Footing:
         return counts.rename("ties").reset_index().rename(columns={"unit_a": "source", "unit_b": "target"})
 
 
-def _lineage_table(template: Template) -> pd.DataFrame:
-    return pd.DataFrame([(s, u) for s in template.segments for u in template.lineage[s]],
-                        columns=["segment", "unit"])
-
-
 def _research(local: pd.DataFrame, template: Template) -> pd.DataFrame:
     """(institute, leaf, direct) from the region's researches edges (source, target): research on a
     group counts for its leaves (direct); on a focus area, for the leaves serving it (not direct:
     too broad to name a segment)."""
-    leaf_set = set(template.leaves)
-    rows = [(seg, leaf, True) for seg in template.segments for leaf in template.subtree[seg] if leaf in leaf_set]
-    rows += [(focus, leaf, False) for focus in template.focus_areas for leaf in template.focus_leaves(focus)]
-    expand = pd.DataFrame(rows, columns=["target", "segment", "direct"])
-    out = local.merge(expand, on="target").rename(columns={"source": "institute"})
+    out = local.merge(template.research_targets, on="target").rename(columns={"source": "institute"})
     return out[["institute", "segment", "direct"]].drop_duplicates().reset_index(drop=True)

@@ -57,6 +57,24 @@ class Gap:
 
 
 @dataclass(frozen=True)
+class Basis:
+    """What an analysis was computed on, kept with its report so later steps of the same run (the
+    target list, its what-ifs) reuse it instead of computing it again. Not part of the report's value."""
+
+    chain: object             # the chain as analysed (cut to the report's year)
+    min_suppliers: int
+    kinds: tuple[str, ...]
+    template: Template
+    footing: Footing
+    pool: object = None       # candidates.scored_pool over `pool_targets` (None: not computed, or empty)
+    pool_targets: tuple[str, ...] = ()
+
+    def fits(self, chain, region: str) -> bool:
+        """Whether this basis is the analysis of `chain` (the same object) for `region`."""
+        return self.chain is chain and self.footing.region == region
+
+
+@dataclass(frozen=True)
 class GapReport:
     """The gaps of one region in one year, with the status of every segment and feeds link."""
 
@@ -68,6 +86,8 @@ class GapReport:
     summary: dict
     # Gap kinds the data cannot show (no supplies ties, no institutes): never ranked among the gaps.
     data_gaps: list[dict] = field(default_factory=list)
+    # What it was computed on, for reuse in the same run (see Basis); not compared, not written out.
+    basis: Basis | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict:
         return {"region": self.region, "as_of": self.as_of, "summary": self.summary,
@@ -75,13 +95,14 @@ class GapReport:
 
 
 def analyse(chain, region: str, as_of: int | None = None, min_suppliers: int = 2,
-            kinds=None, top: int = 5, template: Template | None = None) -> GapReport:
+            kinds=None, top: int = 5, template: Template | None = None, footing: Footing | None = None) -> GapReport:
     """The gaps in `region`'s chain (as of a year): every kind, or only `kinds`, sorted by severity.
 
     `region` may be an id or an English/Chinese name (raises model.LookupProblem when unknown);
     an unknown kind raises ValueError. A chain already cut to a year (`chain.at(2018)`) is
     analysed in that year unless `as_of` says otherwise. `template` reuses Template.of(chain) when
-    only actors' sites changed (what-if loops).
+    only actors' sites changed (what-if loops); `footing` is Footing.of(chain, region, template) when
+    the caller has it (a what-if derives it from the unchanged chain's).
 
     `unlinked` and `research_gap` are findings only where the data could show otherwise: without
     any supplies tie for the region's firms (or between the two segments' firms anywhere), or
@@ -95,7 +116,9 @@ def analyse(chain, region: str, as_of: int | None = None, min_suppliers: int = 2
     chain = chain.at(as_of)
     region = chain.resolve(region, kinds=("region",))
     template = template or Template.of(chain)
-    footing = Footing.of(chain, region, template)
+    if footing is not None and footing.region != region:
+        raise ValueError(f"the footing given is of {footing.region}, not of {region}")
+    footing = footing or Footing.of(chain, region, template)
     ctx = _Context(chain, region, template, footing, min_suppliers)
 
     gaps: list[Gap] = []
@@ -106,12 +129,14 @@ def analyse(chain, region: str, as_of: int | None = None, min_suppliers: int = 2
     fill = [g for g in gaps if g.kind in ("missing_segment", "weak_segment")
             or (g.kind == "broken_link" and g.side == "upstream")]
     targets = sorted({_fill_target(g) for g in fill})
-    ranked = _candidates.rank(chain, template, footing, targets, top)
+    pool = _candidates.scored_pool(chain, template, footing, targets) if targets and top > 0 else None
+    ranked = _candidates.rank(chain, template, footing, targets, top, table=pool)
     fill_ids = {id(g) for g in fill}
     gaps = [replace(g, candidates=ranked[_fill_target(g)]) if id(g) in fill_ids else g for g in gaps]
     gaps.sort(key=ctx.order)
+    basis = Basis(chain, min_suppliers, wanted, template, footing, pool, tuple(targets) if pool is not None else ())
     return GapReport(region, as_of, gaps, ctx.segment_rows(), ctx.link_rows(), ctx.summary(gaps, wanted),
-                     ctx.data_gap_rows())
+                     ctx.data_gap_rows(), basis)
 
 
 def _check_kinds(kinds) -> tuple[str, ...]:

@@ -45,19 +45,19 @@ def targets(chain, region: str, report, limit: int | None = None, min_suppliers:
     No row scores 0.
     """
     from vvalley.analysis.candidates import proximity_zh as _prox_zh
-    from vvalley.analysis.candidates import scored_pool
     from vvalley.analysis.coverage import Footing, Template
     from vvalley.analysis.pools import proximity_levels
 
     chain = chain.at(report.as_of)
-    template = Template.of(chain)
-    footing = Footing.of(chain, region, template)
+    basis = report.basis if report.basis is not None and report.basis.fits(chain, region) else None
+    template = basis.template if basis else Template.of(chain)
+    footing = basis.footing if basis else Footing.of(chain, region, template)
     names = _w.Names(chain)
     firms_here = footing.firms_per_segment
     fill = [(g, _fill_target(g)) for g in report.gaps]
     fill = [(g, t) for g, t in fill if t is not None and _fills(g, firms_here.get(t, 0), min_suppliers)]
     wanted = sorted({t for _, t in fill})
-    table = scored_pool(chain, template, footing, wanted) if wanted else None
+    table = _pool(chain, template, footing, wanted, basis) if wanted else None
 
     by_firm: dict[str, dict] = {}
     targets_with_firms: set[str] = set()
@@ -71,6 +71,7 @@ def targets(chain, region: str, report, limit: int | None = None, min_suppliers:
                 entry["best"] = row
 
     levels = proximity_levels(chain, region)
+    sites = _sites(chain, list(by_firm))
     rows = []
     for firm, entry in by_firm.items():
         gaps = [g for g, t in fill if t in entry["targets"]]
@@ -102,7 +103,7 @@ def targets(chain, region: str, report, limit: int | None = None, min_suppliers:
                        "severity": g.severity, "name_zh": names.subject(g.subject),
                        "name": names.subject(g.subject, "en")} for g in gaps],
             "site": site, "site_label": names.label(site) if site else "",
-            "city": city, "province": province, "sites": _sites(chain, firm),
+            "city": city, "province": province, "sites": sites.get(firm, []),
             "ties": int(best["ties"]), "tie_kinds": str(best["tie_kinds"]),
             "evidence": str(chain.nodes.at[firm, "evidence"]), "confidence": str(chain.nodes.at[firm, "confidence"]),
             "why_zh": why_zh, "why": f"fills {len(gaps)} gap(s); best candidate score {attract:.2f}",
@@ -111,8 +112,12 @@ def targets(chain, region: str, report, limit: int | None = None, min_suppliers:
     if limit is not None:
         rows = rows[:limit]
     if with_effects and rows:
+        from vvalley.analysis.gaps import KINDS
+
+        # The report is the unchanged chain's analysis when it was made with every kind and these settings.
+        before = report if basis and basis.min_suppliers == min_suppliers and set(basis.kinds) == set(KINDS) else None
         _add_effects(chain, region, report, rows[:effects_for] if effects_for is not None else rows, template,
-                     min_suppliers)
+                     min_suppliers, before)
 
     unfilled = []
     seen = set()
@@ -127,12 +132,26 @@ def targets(chain, region: str, report, limit: int | None = None, min_suppliers:
     return {"region": region, "targets": rows, "unfilled": unfilled}
 
 
-def _add_effects(chain, region, report, rows, template, min_suppliers) -> None:
-    """What each firm's arrival changes, from the what-if engine (one analysis per firm)."""
+def _pool(chain, template, footing, wanted: list[str], basis):
+    """scored_pool(…, wanted): the rows of the pool the analysis scored already when it covers `wanted`
+    (a target's rows do not depend on the other targets), else a new one."""
+    from vvalley.analysis.candidates import scored_pool
+
+    if basis is not None and basis.pool is not None and set(wanted) <= set(basis.pool_targets):
+        table = basis.pool
+        return table[table["target"].isin(wanted)]
+    return scored_pool(chain, template, footing, wanted)
+
+
+def _add_effects(chain, region, report, rows, template, min_suppliers, before=None) -> None:
+    """What each firm's arrival changes, from the what-if engine (one analysis per firm). `before`
+    is the analysis of the unchanged chain (every kind, these min_suppliers) when the caller has it;
+    its fill candidates do not enter the comparison."""
     from vvalley.analysis.gaps import analyse
     from vvalley.analysis.whatif import whatif
 
-    before = analyse(chain, region, min_suppliers=min_suppliers, top=0, template=template)
+    if before is None:
+        before = analyse(chain, region, min_suppliers=min_suppliers, top=0, template=template)
     for row in rows:
         result = whatif(chain, region, add=[row["id"]], min_suppliers=min_suppliers, before=before,
                         template=template)
@@ -154,9 +173,11 @@ def effects(result: dict) -> dict:
                             for f in result["focus_areas"]]}
 
 
-def _sites(chain, firm: str) -> list[str]:
+def _sites(chain, firms: list[str]) -> dict[str, list[str]]:
+    """Each firm's sites (located_in targets), sorted, once each: one pass over the sites, not one per firm."""
     located = chain.relation("located_in")
-    return sorted(set(located.loc[located["source"] == firm, "target"]))
+    located = located[located["source"].isin(firms)]
+    return {str(firm): sorted(set(group)) for firm, group in located.groupby("source", sort=False)["target"]}
 
 
 def _city_province(chain, site: str) -> tuple[str, str]:

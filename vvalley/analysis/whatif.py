@@ -59,8 +59,11 @@ def attract(chain: Chain, region: str, firms) -> tuple[Chain, list[dict]]:
     added = pd.DataFrame([{c: _blank(edges[c]) for c in edges.columns} | row for row in rows])
     added = added.astype(edges.dtypes.to_dict())
     new_edges = pd.concat([edges, added], ignore_index=True)
-    return Chain(chain.nodes, new_edges, chain.as_of, chain.extra_node_columns, chain.extra_edge_columns), \
-        sorted(effects, key=lambda e: e["id"])
+    new = Chain(chain.nodes, new_edges, chain.as_of, chain.extra_node_columns, chain.extra_edge_columns)
+    from vvalley import engine
+
+    engine.derive(new, chain, changed=("located_in",))  # the other tables on the engine are the chain's
+    return new, sorted(effects, key=lambda e: e["id"])
 
 
 def _blank(column: pd.Series):
@@ -232,8 +235,12 @@ def whatif(chain: Chain, region: str, remove: list[str] = (), cut: list[str] = (
         changed, effects = cut_off(changed, region, list(cut), cut_mode)
     template = template or Template.of(chain)
     before = before or analyse(chain, region, min_suppliers=min_suppliers, top=0, template=template)
+    footing = None
+    if added and not left and not cut and before.basis is not None and before.basis.fits(chain, region):
+        # Arrivals only: the region's footing is the unchanged chain's plus the arrivals' segments.
+        footing = before.basis.footing.with_arrivals(chain, template, [a["id"] for a in added])
     # Sites and firms change, the segment template does not (a cut firm takes no segment with it).
-    after = analyse(changed, region, min_suppliers=min_suppliers, top=0, template=template)
+    after = analyse(changed, region, min_suppliers=min_suppliers, top=0, template=template, footing=footing)
     diff = diff_reports(before, after, chain)
     names = wording.Names(chain)
     arriving = _by_unit(chain, template, [a["id"] for a in added])

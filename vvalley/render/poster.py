@@ -324,3 +324,4 @@ def convert(svg: str, fmt: str, size: str = "16x9") -> bytes:
     if fmt == "png":
         return cairosvg.svg2png(bytestring=svg.encode("utf-8"), output_width=SIZES[size]["png"])
     return cairosvg.svg2pdf(bytestring=svg.encode("utf-8"))
+
