@@ -63,3 +63,14 @@ def test_the_build_draws_the_files_itself_when_there_are_no_processes(chain, mon
     alone = render_outputs(chain, XIAOSHAN, graph_chain=chain)[1]
     assert alone == with_helper
     assert list(alone)[:4] == ["graph.json", "gaps.json", "gaps.csv", "map.html"]
+
+
+def test_a_chain_past_the_size_cap_is_drawn_in_process(chain, monkeypatch):
+    import subprocess
+
+    started = []
+    real = subprocess.Popen
+    monkeypatch.setattr(subprocess, "Popen", lambda *a, **k: started.append(a) or real(*a, **k))
+    monkeypatch.setattr(helper_module, "HELPER_MAX_EDGES", len(chain.edges) - 1)
+    files = render_outputs(chain, XIAOSHAN)[1]
+    assert started == [] and "poster.png" in files

@@ -23,6 +23,10 @@ _BOOT = ("import pickle, sys\n"
          "serve(sys.stdin.buffer, sys.stdout.buffer)\n")
 
 MAP_FILES = (("map.html", "chain"), ("map-full.html", "full"))
+# Past this many edges the chain is drawn in the build's own process: handing a registry's tables
+# to a second process would copy them (through a pipe, then unpickled), doubling the memory for
+# what is, at that size, a small share of the build's time.
+HELPER_MAX_EDGES = 200_000
 
 
 def chain_files(chain, report, meta, graph_chain=None) -> dict[str, str | bytes]:
@@ -80,12 +84,15 @@ class Helper:
     """The helper process, seen from the build: `start()` early, `send(...)` once the gap report
     exists, `files()` when the files are needed, `close()` always (a context manager does it)."""
 
-    def __init__(self):
+    def __init__(self, enabled: bool = True):
+        self._enabled = enabled
         self._proc = None
         self._thread = None
         self._answer = None
 
     def start(self) -> "Helper":
+        if not self._enabled:
+            return self
         try:
             self._proc = subprocess.Popen([sys.executable, "-I", "-c", _BOOT], stdin=subprocess.PIPE,
                                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
