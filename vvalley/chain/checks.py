@@ -390,12 +390,21 @@ def check_edges(table: Table, label: str, nodes: pd.DataFrame | None,
     return frame
 
 
-# Past this many rows the checks across rows (repeated edges, references to the nodes) first ask
-# DuckDB whether any row is at fault: one parallel query over the whole table, ~2× faster than
-# pandas and Arrow lookups on a registry's millions of edges. Only when one is do the row-by-row
-# checks run to list the rows with their lines.
+# Past this many rows the checks across rows go to DuckDB: one parallel query over the whole table,
+# ~2× faster than pandas and Arrow lookups on a registry's millions of edges. Repeated edges: a
+# distinct count says whether pandas need look for them at all; references: the query returns
+# the rows at fault, and only those are listed.
 DISTINCT_IN_DUCKDB = 200_000
 REFERENCES_IN_DUCKDB = 200_000
+
+
+def _duckdb():
+    """A DuckDB connection of its own for one check (closed by `with`), drawing no progress bar."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")  # DuckDB draws a bar on stderr past 2 s
+    return con
 
 
 def _may_repeat(frame: pd.DataFrame, key: list[str]) -> bool:
@@ -405,11 +414,8 @@ def _may_repeat(frame: pd.DataFrame, key: list[str]) -> bool:
     alike); fewer means a repeat or a hash collision, and pandas then looks row by row."""
     if len(frame) < DISTINCT_IN_DUCKDB:
         return True
-    import duckdb
-
     keys = pa.Table.from_pandas(frame[key], preserve_index=False)  # noqa: F841 - read by the query below
-    with duckdb.connect() as con:
-        con.execute("SET enable_progress_bar = false")  # DuckDB draws a bar on stderr past 2 s
+    with _duckdb() as con:
         distinct = con.sql(f"SELECT count(DISTINCT hash({', '.join(key)})) FROM keys").fetchall()[0][0]
     return distinct < len(frame)
 
@@ -421,8 +427,6 @@ def _reference_faults(frame: pd.DataFrame, nodes: pd.DataFrame) -> tuple[np.ndar
     Returns the rows (ascending), for each of source/target whether the row's value is not an id,
     and the kind code (index in KINDS, -1 for none) of the node it names. Ids defined twice count
     by their first definition, as the row-by-row lookup does."""
-    import duckdb
-
     edges = pa.table({"row": pa.array(np.arange(len(frame), dtype=np.int64)),  # noqa: F841 - queried
                       **{c: _arrow(frame[c]) for c in ("source", "target", "relation")}})
     ids = pa.table({"row": pa.array(np.arange(len(nodes), dtype=np.int64)),  # noqa: F841 - queried
@@ -430,8 +434,7 @@ def _reference_faults(frame: pd.DataFrame, nodes: pd.DataFrame) -> tuple[np.ndar
     combos = [(name, source, target) for r, name in enumerate(RELATIONS)
               for s, source in enumerate(KINDS) for t, target in enumerate(KINDS) if ALLOWED[r, s, t]]
     allowed = pa.table({k: [c[i] for c in combos] for i, k in enumerate(("relation", "source", "target"))})  # noqa: F841
-    with duckdb.connect() as con:
-        con.execute("SET enable_progress_bar = false")  # DuckDB draws a bar on stderr past 2 s
+    with _duckdb() as con:
         found = con.sql("""
             WITH k AS (SELECT id, arg_min(kind, row) AS kind FROM ids WHERE id <> '' GROUP BY id)
             SELECT e.row,
