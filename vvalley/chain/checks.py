@@ -278,21 +278,15 @@ def check_nodes(table: Table, label: str, problems: list[Problem]) -> pd.DataFra
 # ---- edges ---------------------------------------------------------------------------------
 
 class NodeKeys:
-    """The node ids (first definition of each) as one hash set, with each one's kind as a small code
-    (-1 for a kind that is not one of KINDS): the right side of every join the edge checks make."""
+    """The node ids (first definition of each) and the indexes that explain a bad reference: the
+    close ids of a typo, the ids of a name (built when first asked)."""
 
     def __init__(self, nodes: pd.DataFrame):
         first = nodes.loc[nodes["id"] != ""].drop_duplicates("id")
         self.frame = first.set_index("id")
         self.ids = _arrow(first["id"])
-        self.kind_code = codes(first["kind"], KINDS)
         self._close = None
         self._names = None
-
-    def positions(self, column: pd.Series) -> np.ndarray:
-        """Each value's row among the ids, -1 where it is not an id."""
-        at = pc.index_in(_arrow(column), value_set=self.ids)
-        return at.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
     @property
     def close(self) -> IdIndex:
@@ -356,24 +350,15 @@ def check_edges(table: Table, label: str, nodes: pd.DataFrame | None,
         return None
     relation_ok = relation_ok.to_numpy()
     filled = {c: (frame[c] != "").to_numpy() for c in ("source", "target")}
+    # One DuckDB query finds the rows at fault; the others are known good without a lookup each.
+    rows, unknown, kind_at = _reference_faults(frame, nodes)
+    missing = {c: np.zeros(len(frame), dtype=bool) for c in filled}
+    for column in missing:
+        missing[column][rows[unknown[column]]] = True
+    # A node whose kind is unknown is reported once, in the nodes file, not again per edge.
+    typed = relation_ok & filled["source"] & filled["target"]
+    typed[rows] &= (kind_at["source"] >= 0) & (kind_at["target"] >= 0)
     keys = None  # built when a bad reference is to be reported (its names and close ids)
-    if len(frame) >= REFERENCES_IN_DUCKDB:
-        # One DuckDB query finds the rows at fault; the others are known good without a lookup each.
-        rows, unknown, kind_at = _reference_faults(frame, nodes)
-        missing = {c: np.zeros(len(frame), dtype=bool) for c in filled}
-        for column in missing:
-            missing[column][rows[unknown[column]]] = True
-        typed = relation_ok & filled["source"] & filled["target"]
-        typed[rows] &= (kind_at["source"] >= 0) & (kind_at["target"] >= 0)
-    else:
-        keys = NodeKeys(nodes)
-        at = {c: keys.positions(frame[c]) for c in filled}
-        missing = {c: filled[c] & (at[c] < 0) for c in filled}
-        kinds = np.append(keys.kind_code, -1)  # -1 (not an id) picks the -1 appended
-        # A node whose kind is unknown is reported once, in the nodes file, not again per edge.
-        typed = (kinds[at["source"]] >= 0) & (kinds[at["target"]] >= 0) & relation_ok
-        rows = np.flatnonzero(typed)
-        kind_at = {c: kinds[at[c]][rows] for c in filled}
     for column in ("source", "target"):
         if refused_ids and missing[column].any():
             missing[column] &= ~frame[column].isin(list(refused_ids)).to_numpy()
@@ -390,12 +375,9 @@ def check_edges(table: Table, label: str, nodes: pd.DataFrame | None,
     return frame
 
 
-# Past this many rows the checks across rows go to DuckDB: one parallel query over the whole table,
-# ~2× faster than pandas and Arrow lookups on a registry's millions of edges. Repeated edges: a
-# distinct count says whether pandas need look for them at all; references: the query returns
-# the rows at fault, and only those are listed.
+# Past this many rows a distinct count in DuckDB (one parallel query, ~2× faster than pandas on a
+# registry's millions of edges) says whether pandas need look for repeated edges at all.
 DISTINCT_IN_DUCKDB = 200_000
-REFERENCES_IN_DUCKDB = 200_000
 
 
 def _duckdb():

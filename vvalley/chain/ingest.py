@@ -91,7 +91,6 @@ def cached(key: str) -> Chain | None:
     folder = cache_root() / key
     try:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-
         from vvalley.chain.tables import FORMAT, from_arrow
 
         if meta.get("format") != FORMAT or meta.get("key") != key:
