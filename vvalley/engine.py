@@ -238,11 +238,8 @@ class ChainTables:
             return self._base.relation(name)
         if name not in self._relations:
             import ibis
-            import pyarrow as pa
 
-            edges = self._chain().relation(name)
-            self._relations[name] = ibis.memtable(pa.table({
-                "source": _strings(edges["source"]), "target": _strings(edges["target"])}))
+            self._relations[name] = ibis.memtable(self._chain().pairs(name))
         return self._relations[name]
 
 

@@ -179,18 +179,28 @@ class _Context:
     # ---- what the data can show ---------------------------------------------------------
     @property
     def supplies_in_region(self) -> bool:
-        """Whether any supplies tie touches one of the region's firms."""
-        supplies = self.chain.relation("supplies")
-        return bool(len(supplies)) and bool((supplies["source"].isin(self.f.firms)
-                                             | supplies["target"].isin(self.f.firms)).any())
+        """Whether any supplies tie touches one of the region's firms (one query on the engine)."""
+        from vvalley import engine
+
+        if not len(self.f.firms):
+            return False
+        supplies = engine.tables(self.chain).relation("supplies")
+        firms = self.f.firm_table.firm
+        touching = supplies.filter(supplies.source.isin(firms) | supplies.target.isin(firms))
+        return bool(len(engine.fetch(touching.select("source").limit(1))))
 
     @property
     def institutes_in_country(self) -> bool:
-        """Whether any institute of the data sits in the region's country."""
-        located = self.chain.relation("located_in")
-        institutes = set(self.chain.ids("institute"))
-        sites = located[located["source"].isin(institutes)]
-        return bool((sites["target"].map(self.chain.country_of) == self.country).any())
+        """Whether any institute of the data sits in the region's country (one query on the engine for
+        the institutes' sites; a registry has few institutes and thousands of regions)."""
+        from vvalley import engine
+
+        t = engine.tables(self.chain)
+        located, nodes = t.relation("located_in"), t.nodes
+        institutes = nodes.filter(nodes.kind == "institute")
+        sites = engine.fetch(located.semi_join(institutes, located.source == institutes.id).select("target").distinct())
+        country_of = self.chain.country_of
+        return any(country_of.get(region, region) == self.country for region in sites["target"].tolist())
 
     def firms_under(self, segment: str) -> list[str]:
         """R's firms in a segment or below it, sorted."""

@@ -38,11 +38,12 @@ def candidate_pool(chain, template, footing, targets: list[str]) -> pd.DataFrame
     t = engine.tables(chain)
     subtree = pd.DataFrame([(t_, s) for t_ in targets for s in template.subtree[t_]], columns=["target", "segment"])
     ops = t.relation("operates_in")
-    ops = ops.select(firm=ops.source, segment=ops.target).distinct()
+    ops = ops.select(firm=ops.source, segment=ops.target)
     wanted = engine.isin(ops.segment, subtree["segment"])
     pool = ops.filter(wanted, ~ops.firm.isin(footing.firm_table.firm)).select("firm").distinct()
-    # Every segment of every pool firm; its rows in the target segments are the (target, firm) pairs.
-    pool_ops = engine.fetch(ops.semi_join(pool, "firm"), order=["firm", "segment"])
+    # Every segment of every pool firm (once each: repeats are dropped after the pool is taken out, not
+    # over all of operates_in); its rows in the target segments are the (target, firm) pairs.
+    pool_ops = engine.fetch(ops.semi_join(pool, "firm").distinct(), order=["firm", "segment"])
     pairs = pool_ops.merge(subtree, on="segment")
     if pairs.empty:
         return None
@@ -150,8 +151,8 @@ def supplied_pairs(chain, template, wanted: list[tuple[str, str]]) -> set[tuple[
     relevant = sorted({s for pair in wanted for unit in pair for s in template.subtree[unit]})
     t = engine.tables(chain)
     ops = t.relation("operates_in")
-    ops = ops.filter(engine.isin(ops.target, relevant)).select(firm=ops.source, segment=ops.target).distinct()
-    supplies = t.relation("supplies").select("source", "target").distinct()
+    ops = ops.filter(engine.isin(ops.target, relevant)).select(firm=ops.source, segment=ops.target)
+    supplies = t.relation("supplies")  # repeated ties give the same segment pairs: no distinct of millions first
     ends_a = ops.select(firm_a=ops.firm, segment_a=ops.segment)
     ends_b = ops.select(firm_b=ops.firm, segment_b=ops.segment)
     pairs = (supplies.join(ends_a, supplies.source == ends_a.firm_a)

@@ -114,14 +114,30 @@ class Chain:
         a registry's millions of edges are not split into every relation up front)."""
         taken = self.__dict__.setdefault("_relations", {})
         if name not in taken:
-            relation = self.edges["relation"]
-            if isinstance(relation.dtype, pd.CategoricalDtype):
-                at = relation.cat.categories.get_indexer([name])[0]
-                mask = relation.cat.codes.to_numpy() == at if at >= 0 else np.zeros(len(relation), dtype=bool)
-            else:
-                mask = (relation == name).to_numpy(dtype=bool)
-            taken[name] = self.edges[mask]
+            taken[name] = self.edges[self._relation_mask(name)]
         return taken[name]
+
+    def pairs(self, name: str):
+        """The (source, target) pairs of one relation as a pyarrow Table, in file order: what the
+        table engine reads. Only the two columns are taken out, not every column of each edge."""
+        taken = self.__dict__.setdefault("_pairs", {})
+        if name not in taken:
+            import pyarrow as pa
+
+            if name in self.__dict__.get("_relations", {}):
+                edges = self._relations[name]
+                taken[name] = pa.table({c: _arrow_strings(edges[c]) for c in ("source", "target")})
+            else:
+                mask = pa.array(self._relation_mask(name))
+                taken[name] = pa.table({c: _arrow_strings(self.edges[c]).filter(mask) for c in ("source", "target")})
+        return taken[name]
+
+    def _relation_mask(self, name: str) -> np.ndarray:
+        relation = self.edges["relation"]
+        if isinstance(relation.dtype, pd.CategoricalDtype):
+            at = relation.cat.categories.get_indexer([name])[0]
+            return relation.cat.codes.to_numpy() == at if at >= 0 else np.zeros(len(relation), dtype=bool)
+        return (relation == name).to_numpy(dtype=bool)
 
     def ids(self, kind: str) -> pd.Index:
         """The ids of all nodes of one kind."""
@@ -298,6 +314,18 @@ def _bare_name(name) -> str:
         if folded.endswith(suffix) and len(folded) > len(suffix):
             return folded[: -len(suffix)].strip()
     return folded
+
+
+def _arrow_strings(values: pd.Series):
+    """A column of ids as an Arrow string array (no copy when pandas holds it in Arrow)."""
+    import pyarrow as pa
+
+    data = values.array
+    array = pa.array(data) if isinstance(data, pd.arrays.ArrowStringArray) else pa.array(
+        values.astype(str).to_numpy(dtype=object), type=pa.string())
+    if pa.types.is_dictionary(array.type):
+        array = array.dictionary_decode()
+    return array
 
 
 def _positions(values: pd.Series, keys) -> np.ndarray:
