@@ -133,6 +133,10 @@ class Checker:
             if column not in self.frame:
                 self.frame[column] = ""
             raw = self.frame[column]
+            if not (raw != "").to_numpy().any():  # a registry's years are often all empty: nothing to parse
+                parsed[column] = pd.Series(pd.arrays.IntegerArray(np.zeros(len(raw), dtype=np.int64),
+                                                                  np.ones(len(raw), dtype=bool)), index=raw.index)
+                continue
             # Excel may turn 2017 into "2017.0", a Chinese input method into "２０１７": still years.
             numbers = numbers_of(raw, whole=True)
             values = numbers.to_numpy()
@@ -146,11 +150,12 @@ class Checker:
                      f"应为 {YEAR_MIN} 到 {YEAR_MAX} 之间的年份，例如 2019，或留空")
             parsed[column] = numbers.where(is_year).astype("Int64")
         order = (parsed["since"] > parsed["until"]).fillna(False).astype(bool)
-        self.add(self.rows(order), "since", "year-order",
-                 lambda r: f"since {r['since']} is after until {r['until']}",
-                 "since ≤ until",
-                 lambda r: f"since {r['since']} 晚于 until {r['until']}",
-                 "应为 since ≤ until")
+        if order.any():
+            self.add(self.rows(order), "since", "year-order",
+                     lambda r: f"since {r['since']} is after until {r['until']}",
+                     "since ≤ until",
+                     lambda r: f"since {r['since']} 晚于 until {r['until']}",
+                     "应为 since ≤ until")
         self.frame["since"], self.frame["until"] = parsed["since"], parsed["until"]
 
     def normalise_case(self, column: str, upper: bool = False) -> None:
