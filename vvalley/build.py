@@ -50,7 +50,7 @@ def render_outputs(chain: Chain, region: str | None = None, meta=None,
     from vvalley.render.helper import HELPER_MAX_EDGES, Helper, chain_files
 
     region = chain.resolve(region, kinds=("region",)) if region else default_region(chain)
-    with Helper(enabled=len(chain.edges) <= HELPER_MAX_EDGES) as helper:  # it imports what drawing needs while the chain is analysed here
+    with Helper(enabled=chain.edge_count <= HELPER_MAX_EDGES) as helper:  # it imports what drawing needs while the chain is analysed here
         report = analyse(chain, region)
         helper.send(chain, report, meta, graph_chain)
         target_list = targets(chain, region, report, effects_for=TARGET_EFFECTS_IN_BUILD)

@@ -223,6 +223,9 @@ class ChainTables:
     def nodes(self):
         if self._base is not None:
             return self._base.nodes
+        if self._nodes is None and self._stored() is not None:
+            table = self._stored().table("nodes")
+            self._nodes = table.select("id", kind=table.kind.cast("string"))
         if self._nodes is None:
             import ibis
             import pyarrow as pa
@@ -239,8 +242,68 @@ class ChainTables:
         if name not in self._relations:
             import ibis
 
-            self._relations[name] = ibis.memtable(self._chain().pairs(name))
+            stored = self._stored()
+            if stored is not None:
+                self._relations[name] = _stored_relation(stored.table("edges"), self._chain().store, name)
+            else:
+                self._relations[name] = ibis.memtable(self._chain().pairs(name))
         return self._relations[name]
+
+    def _stored(self):
+        """The chain's .duckdb file attached to the DuckDB engine, when its edges are stored there
+        (Spark gets the tables as Arrow, read from the file)."""
+        chain = self._chain()
+        if chain.store is None or chain._edges is not None or current() != "duckdb":
+            return None
+        return attached(chain.store.path)
+
+
+def _stored_relation(edges, store, name: str):
+    """One relation's (source, target) pairs of a stored chain's edges, cut as the store says."""
+    import ibis
+
+    keep = [edges.relation == name]
+    if store.until_before is not None:
+        keep.append(~(edges.until < store.until_before).fill_null(False))
+    if store.since_after is not None:
+        keep.append(~(edges.since > store.since_after).fill_null(False))
+    if store.dropped:
+        dropped = memtable({"id": list(store.dropped)})
+        keep += [~edges.source.isin(dropped.id), ~edges.target.isin(dropped.id)]
+    return edges.filter(*keep).select("source", "target") if keep else edges
+
+
+_attached: dict[str, "Attached"] = {}
+
+
+class Attached:
+    """A .duckdb file attached read-only to the DuckDB engine: its tables, scanned in the file."""
+
+    def __init__(self, path, alias: str):
+        self.path, self.alias = path, alias
+
+    def table(self, name: str):
+        return backend("duckdb").table(name, database=self.alias)
+
+
+def attached(path) -> Attached:
+    """`path` attached to the DuckDB engine (once per process). Queries over a stored chain run out
+    of core: DuckDB is held to VVALLEY_DUCKDB_MEMORY (default 2GB) and spills to a temporary folder."""
+    import tempfile
+
+    key = str(path)
+    with _lock:
+        if key not in _attached:
+            con = backend("duckdb")
+            alias = f"vvalley_chain_{len(_attached) + 1}"
+            quoted = key.replace("'", "''")
+            con.raw_sql(f"ATTACH '{quoted}' AS {alias} (READ_ONLY)")
+            limit = os.environ.get("VVALLEY_DUCKDB_MEMORY", "2GB").replace("'", "")
+            spill = os.path.join(tempfile.gettempdir(), "vvalley-duckdb").replace("'", "''")
+            con.raw_sql(f"SET memory_limit = '{limit}'")
+            con.raw_sql(f"SET temp_directory = '{spill}'")
+            _attached[key] = Attached(path, alias)
+        return _attached[key]
 
 
 def _strings(values):

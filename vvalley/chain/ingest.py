@@ -207,7 +207,7 @@ def read_duckdb(path: Path) -> Chain:
                                          found_zh=f"由另一版本的 vvalley 以格式 {meta.get('format')!r} 存储",
                                          expected_zh=f"应为格式 {FORMAT}：请对数据文件夹重新运行 `vvalley ingest`")])
             nodes = _arrow_table(con.sql("SELECT * FROM nodes"))
-            edges = _arrow_table(con.sql("SELECT * FROM edges"))
+            edge_count = con.sql("SELECT count(*) FROM edges").fetchall()[0][0]  # the table is there
     except duckdb.Error as err:
         reason = str(err).replace("\n", " ")
         raise DataError([Problem(label, 0, "", "not-text", f"not a vvalley DuckDB file ({reason})",
@@ -215,7 +215,10 @@ def read_duckdb(path: Path) -> Chain:
                                  found_zh=f"不是 vvalley 的 DuckDB 文件（DuckDB 报告：{reason}）",
                                  expected_zh=f"应为 `vvalley ingest DIR --to FILE{DUCKDB_SUFFIX}` 写出的 "
                                              f"{DUCKDB_SUFFIX} 文件")])
-    return from_arrow(nodes, edges, meta)
+    from vvalley.chain.stored import StoredEdges
+
+    # The edges stay in the file: the engine queries them there (a registry's do not fit in memory).
+    return from_arrow(nodes, None, meta, store=StoredEdges(path, tuple(meta["extra_edge_columns"]), edge_count))
 
 
 def stored_chain_json(path: Path) -> str | None:

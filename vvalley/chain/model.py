@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import difflib
-from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -43,7 +42,6 @@ class LookupProblem(LookupError):
         return f"没有名为“{self.text}”的{what}{hint}"
 
 
-@dataclass(frozen=True, eq=False)
 class Chain:
     """The industry chain: a node table and an edge table, as loaded and validated.
 
@@ -51,13 +49,34 @@ class Chain:
     (strings, "" when empty; `since`/`until` as nullable Int64) and any extra columns.
     `edges` has one row per edge with the columns of chain_edges.csv (`weight` float,
     default 1). `as_of` is the year the chain was cut to, or None.
+
+    A chain read from a .duckdb file (`vvalley ingest`) leaves its edges in the file (`store`):
+    the table engine queries them there, out of core, and `edges` reads them into memory only when
+    asked for. A chain is never changed in place.
     """
 
-    nodes: pd.DataFrame
-    edges: pd.DataFrame
-    as_of: int | None = None
-    extra_node_columns: tuple[str, ...] = field(default=())
-    extra_edge_columns: tuple[str, ...] = field(default=())
+    def __init__(self, nodes: pd.DataFrame, edges: pd.DataFrame | None, as_of: int | None = None,
+                 extra_node_columns: tuple[str, ...] = (), extra_edge_columns: tuple[str, ...] = (), store=None):
+        if edges is None and store is None:
+            raise ValueError("a chain needs its edges, or a store that holds them")
+        self.nodes, self._edges, self.as_of = nodes, edges, as_of
+        self.extra_node_columns, self.extra_edge_columns = tuple(extra_node_columns), tuple(extra_edge_columns)
+        self.store = store
+
+    def __repr__(self) -> str:
+        return f"Chain({len(self.nodes):,} nodes, {self.edge_count:,} edges, as_of={self.as_of})"
+
+    @property
+    def edges(self) -> pd.DataFrame:
+        """The edge table (read from the store into memory on first use, for a stored chain)."""
+        if self._edges is None:
+            self._edges = self.store.edges()
+        return self._edges
+
+    @property
+    def edge_count(self) -> int:
+        """How many edges (without reading a stored chain's edges)."""
+        return len(self._edges) if self._edges is not None else self.store.count()
 
     # ---- time -------------------------------------------------------------------
     def at(self, year: int | None) -> "Chain":
@@ -76,6 +95,8 @@ class Chain:
         return cuts[year]
 
     def _cut(self, year: int | None) -> "Chain":
+        if self._edges is None:
+            return self._cut_stored(year)
         if year is None:
             this_year = datetime.date.today().year
             keep_nodes = ~(self.nodes["until"] < this_year).fillna(False).astype(bool)
@@ -89,6 +110,21 @@ class Chain:
         edges = edges[isin(edges["source"], nodes.index) & isin(edges["target"], nodes.index)]
         return Chain(nodes, edges.reset_index(drop=True), year,
                      self.extra_node_columns, self.extra_edge_columns)
+
+    def _cut_stored(self, year: int | None) -> "Chain":
+        """The cut of a chain whose edges are in a file: the nodes here, the edges as a filtered view
+        of the file's (the same rules as _cut: an edge goes with either of its nodes)."""
+        if year is None:
+            this_year = datetime.date.today().year
+            keep_nodes = ~(self.nodes["until"] < this_year).fillna(False).astype(bool)
+            window = (this_year, None)
+        else:
+            keep_nodes, window = _covers(self.nodes, year), (year, year)
+        dropped = tuple(self.nodes.index[~keep_nodes.to_numpy(dtype=bool)])
+        if year is None and not dropped and not self.store.ended_before(this_year):
+            return self  # nothing has ended
+        store = self.store.cut(until_before=window[0], since_after=window[1], dropped=dropped)
+        return Chain(self.nodes[keep_nodes], None, year, self.extra_node_columns, self.extra_edge_columns, store=store)
 
     def trusted(self, minimum: str) -> "Chain":
         """The chain counting only facts graded `minimum` or better (A best, then B, C, U).
@@ -114,7 +150,10 @@ class Chain:
         a registry's millions of edges are not split into every relation up front)."""
         taken = self.__dict__.setdefault("_relations", {})
         if name not in taken:
-            taken[name] = self.edges[self._relation_mask(name)]
+            if self._edges is None:
+                taken[name] = self.store.relation(name)
+            else:
+                taken[name] = self.edges[self._relation_mask(name)]
         return taken[name]
 
     def pairs(self, name: str):
@@ -124,7 +163,9 @@ class Chain:
         if name not in taken:
             import pyarrow as pa
 
-            if name in self.__dict__.get("_relations", {}):
+            if self._edges is None:
+                taken[name] = self.store.pairs(name)
+            elif name in self.__dict__.get("_relations", {}):
                 edges = self._relations[name]
                 taken[name] = pa.table({c: _arrow_strings(edges[c]) for c in ("source", "target")})
             else:

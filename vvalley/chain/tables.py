@@ -26,19 +26,24 @@ def to_arrow(chain: Chain) -> tuple[pa.Table, pa.Table, dict]:
             meta)
 
 
-def from_arrow(nodes: pa.Table, edges: pa.Table, meta: dict) -> Chain:
-    """The Chain the tables of `to_arrow` came from."""
-    node_frame = _frame(nodes)
-    edge_frame = _frame(edges)
+def from_arrow(nodes: pa.Table, edges: pa.Table | None, meta: dict, store=None) -> Chain:
+    """The Chain the tables of `to_arrow` came from (its edges left in `store` when `edges` is None)."""
     extra_nodes = tuple(meta["extra_node_columns"])
     extra_edges = tuple(meta["extra_edge_columns"])
-    node_frame = node_frame[list(NODE_COLUMN_NAMES) + list(extra_nodes)].set_index("id")
+    node_frame = _frame(nodes)[list(NODE_COLUMN_NAMES) + list(extra_nodes)].set_index("id")
     node_frame.index.name = "id"
     node_frame["kind"] = node_frame["kind"].astype("category")
-    edge_frame = edge_frame[list(EDGE_COLUMN_NAMES) + list(extra_edges)]
-    edge_frame["relation"] = edge_frame["relation"].astype("category")
+    edge_frame = None if edges is None else edges_frame(edges, extra_edges)
+    return Chain(node_frame, edge_frame, None, extra_nodes, extra_edges, store=store)
+
+
+def edges_frame(edges: pa.Table, extra_edges: tuple[str, ...], categories: bool = True) -> pd.DataFrame:
+    """The edge table of `to_arrow` (or some of its rows) as load_chain gives it."""
+    edge_frame = _frame(edges)[list(EDGE_COLUMN_NAMES) + list(extra_edges)]
+    if categories:
+        edge_frame["relation"] = edge_frame["relation"].astype("category")
     edge_frame["weight"] = edge_frame["weight"].astype(float)
-    return Chain(node_frame, edge_frame, None, extra_nodes, extra_edges)
+    return edge_frame
 
 
 def _frame(table: pa.Table) -> pd.DataFrame:
