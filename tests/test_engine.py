@@ -135,3 +135,19 @@ def test_rank_identical_on_spark(spark, monkeypatch):
 
     duck = run("duckdb")
     assert run("spark") == duck
+
+
+def test_a_stored_chain_gives_the_same_gaps_on_spark(spark, tmp_path):
+    # On DuckDB its edges are queried in the file; on Spark they are read from it as Arrow.
+    stored = tmp_path / "chain.duckdb"
+    assert runner.invoke(app, ["ingest", str(DATA), "--to", str(stored)]).exit_code == 0
+    duck = gaps_json(stored, "duckdb")
+    assert gaps_json(stored, "spark") == duck == gaps_json(DATA, "duckdb")
+    from vvalley.analysis.gaps import analyse
+    from vvalley.chain.load import load_chain
+
+    chain = load_chain(stored)  # one chain object asked on both engines keeps their tables apart
+    with engine.use("duckdb"):
+        first = analyse(chain, "萧山区").to_dict()
+    with engine.use("spark"):
+        assert analyse(chain, "萧山区").to_dict() == first

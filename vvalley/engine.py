@@ -223,9 +223,12 @@ class ChainTables:
     def nodes(self):
         if self._base is not None:
             return self._base.nodes
-        if self._nodes is None and self._stored() is not None:
-            table = self._stored().table("nodes")
-            self._nodes = table.select("id", kind=table.kind.cast("string"))
+        stored = self._stored()
+        if stored is not None:  # in the file, on the DuckDB engine
+            if name_nodes not in self._relations:
+                table = stored.table("nodes")
+                self._relations[name_nodes] = table.select("id", kind=table.kind.cast("string"))
+            return self._relations[name_nodes]
         if self._nodes is None:
             import ibis
             import pyarrow as pa
@@ -239,14 +242,15 @@ class ChainTables:
         """The (source, target) pairs of one relation (duplicates kept, as in the data)."""
         if self._base is not None and name not in self._changed:
             return self._base.relation(name)
+        stored = self._stored()
+        if stored is not None:  # in the file, on the DuckDB engine (the same chain on Spark: the Arrow pairs)
+            if ("duckdb", name) not in self._relations:
+                self._relations["duckdb", name] = _stored_relation(stored.table("edges"), self._chain().store, name)
+            return self._relations["duckdb", name]
         if name not in self._relations:
             import ibis
 
-            stored = self._stored()
-            if stored is not None:
-                self._relations[name] = _stored_relation(stored.table("edges"), self._chain().store, name)
-            else:
-                self._relations[name] = ibis.memtable(self._chain().pairs(name))
+            self._relations[name] = ibis.memtable(self._chain().pairs(name))
         return self._relations[name]
 
     def _stored(self):
@@ -258,10 +262,11 @@ class ChainTables:
         return attached(chain.store.path)
 
 
+name_nodes = ("duckdb", "nodes")  # a stored chain's node table on the DuckDB engine, beside its relations
+
+
 def _stored_relation(edges, store, name: str):
     """One relation's (source, target) pairs of a stored chain's edges, cut as the store says."""
-    import ibis
-
     keep = [edges.relation == name]
     if store.until_before is not None:
         keep.append(~(edges.until < store.until_before).fill_null(False))
@@ -270,7 +275,7 @@ def _stored_relation(edges, store, name: str):
     if store.dropped:
         dropped = memtable({"id": list(store.dropped)})
         keep += [~edges.source.isin(dropped.id), ~edges.target.isin(dropped.id)]
-    return edges.filter(*keep).select("source", "target") if keep else edges
+    return edges.filter(*keep).select("source", "target")
 
 
 _attached: dict[str, "Attached"] = {}
