@@ -363,11 +363,23 @@ def fetch(expr, order: list[str] | None = None):
     return frame.reset_index(drop=True)
 
 
+def materialize(expr):
+    """The rows of `expr`, worked out once on the engine in use and held as an in-memory table, for
+    several queries to read (Ibis 12's `cache()` fails on DuckDB 2.0: it cannot create the table)."""
+    import ibis
+
+    name = current()
+    result = backend(name).to_pyarrow(expr)
+    with _lock:
+        _ran[name] = _ran.get(name, 0) + 1
+    return ibis.memtable(result)
+
+
 def queries_run() -> dict[str, int]:
     """How many queries each engine has run in this process (for tests and benchmarks)."""
     with _lock:
         return dict(_ran)
 
 
-__all__ = ["ENGINES", "EngineUnavailable", "backend", "check", "current", "derive", "fetch", "isin", "memtable",
-           "queries_run", "set_engine", "spark_problem", "spark_session", "tables", "use"]
+__all__ = ["ENGINES", "EngineUnavailable", "backend", "check", "current", "derive", "fetch", "isin", "materialize",
+           "memtable", "queries_run", "set_engine", "spark_problem", "spark_session", "tables", "use"]

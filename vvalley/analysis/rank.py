@@ -201,9 +201,11 @@ def _count(chain, template, units: dict[str, str]) -> dict:
     ops = t.relation("operates_in")
     firm_seg = (ops.join(lineage_table, ops.target == lineage_table.segment)
                 .select(firm=ops.source, seg=lineage_table.seg).distinct())
-    placed = firm_unit.join(firm_seg, "firm")
-    cells = engine.fetch(placed.group_by(["unit", "seg"]).agg(firms=placed.firm.nunique()))
-    per_unit = engine.fetch(firm_unit.group_by("unit").agg(firms=firm_unit.firm.nunique()))
+    # Each (firm, unit) and (firm, unit, segment) once, worked out once and held for the four counts.
+    firm_unit = engine.materialize(firm_unit)
+    placed = engine.materialize(firm_unit.join(firm_seg, "firm"))
+    cells = engine.fetch(placed.group_by(["unit", "seg"]).agg(firms=placed.firm.count()))
+    per_unit = engine.fetch(firm_unit.group_by("unit").agg(firms=firm_unit.firm.count()))
     per_seg = engine.fetch(placed.group_by("seg").agg(firms=placed.firm.nunique()))
     total = engine.fetch(firm_unit.aggregate(firms=firm_unit.firm.nunique()).select(
         "firms", key=ibis.literal("all")))
