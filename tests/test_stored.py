@@ -62,6 +62,16 @@ def test_gaps_and_rank_of_a_stored_chain_equal_the_folders_without_reading_its_e
     assert json.loads(expected["gaps"])["gaps"]  # a report worth comparing
 
 
+@pytest.mark.parametrize("which", ["bundled", "generated"])
+def test_validate_of_a_stored_chain_counts_in_the_file(which, generated, tmp_path, edges_never_read):
+    source = DATA if which == "bundled" else generated
+    stored = ingested(source, tmp_path / "chain.duckdb")
+    for lang in ("zh", "en"):
+        from_file = command(["validate", "--data", str(stored), "--lang", lang])
+        from_folder = command(["validate", "--data", str(source), "--lang", lang])
+        assert from_file.replace(str(stored), "DATA") == from_folder.replace(str(source), "DATA")
+
+
 def test_the_stored_chain_is_queried_in_the_file(tmp_path, edges_never_read):
     from vvalley import engine
     from vvalley.analysis.gaps import analyse

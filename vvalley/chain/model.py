@@ -180,6 +180,13 @@ class Chain:
             return relation.cat.codes.to_numpy() == at if at >= 0 else np.zeros(len(relation), dtype=bool)
         return (relation == name).to_numpy(dtype=bool)
 
+    def relation_counts(self) -> dict[str, int]:
+        """How many edges of each relation (counted in the file for a stored chain)."""
+        if self._edges is None:
+            return self.store.relation_counts()
+        counts = self.edges["relation"].value_counts()
+        return {str(k): int(v) for k, v in counts.items() if v}
+
     def ids(self, kind: str) -> pd.Index:
         """The ids of all nodes of one kind."""
         return self.nodes.index[self.nodes["kind"] == kind]

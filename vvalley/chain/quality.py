@@ -27,20 +27,28 @@ def relation_quality(chain) -> list[dict]:
     "used_for_zh"}, in WATCHED order. Institutes and enterprises missing altogether are reported
     as empty relations (researches, supplies) with possible 0.
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     kinds = chain.nodes["kind"]
     rows = []
     for relation, (kind, used_for, used_for_zh) in WATCHED.items():
-        edges = chain.relation(relation)
+        pairs = chain.pairs(relation)  # two Arrow columns (a stored chain's are read from its file)
         if kind == "actor":
-            possible_ids = set(chain.nodes.index[kinds.isin(("enterprise", "institute"))])
+            possible_ids = chain.nodes.index[kinds.isin(("enterprise", "institute"))]
         else:
-            possible_ids = set(chain.ids(kind))
-        ends = set(edges["source"]) | set(edges["target"]) if len(edges) else set()
-        participants = len(ends & possible_ids)
+            possible_ids = chain.ids(kind)
+        participants = 0
+        if pairs.num_rows and len(possible_ids):
+            ends = pc.unique(pa.chunked_array([*pairs["source"].cast(pa.large_string()).chunks,
+                                               *pairs["target"].cast(pa.large_string()).chunks],
+                                              type=pa.large_string()))
+            possible_set = pc.unique(pa.array(possible_ids.astype(str).tolist(), type=pa.large_string()))
+            participants = int(pc.sum(pc.is_in(ends, value_set=possible_set)).as_py() or 0)
         possible = len(possible_ids)
         share = round(participants / possible, 4) if possible else 0.0
-        status = "empty" if len(edges) == 0 else "thin" if share < THIN_SHARE else "ok"
-        rows.append({"relation": relation, "edges": int(len(edges)), "participants": participants,
+        status = "empty" if pairs.num_rows == 0 else "thin" if share < THIN_SHARE else "ok"
+        rows.append({"relation": relation, "edges": int(pairs.num_rows), "participants": participants,
                      "possible": possible, "share": share, "status": status,
                      "used_for": used_for, "used_for_zh": used_for_zh})
     return rows

@@ -68,9 +68,13 @@ class StoredEdges:
             self._count = int(self._query("count(*) AS n")["n"][0].as_py())
         return self._count
 
+    def relation_counts(self) -> dict[str, int]:
+        found = self._query("relation, count(*) AS n", extra=" GROUP BY relation")
+        return dict(zip(found["relation"].to_pylist(), found["n"].to_pylist()))
+
     def ended_before(self, year: int) -> bool:
         """Whether some edge of this view ended before `year` (its `until` earlier)."""
-        where, params = self._where(None)
+        where, _ = self._where(None)
         found = self._query("count(*) AS n", extra=(" AND " if where else " WHERE ") + f"until < {int(year)}")
         return bool(found["n"][0].as_py())
 

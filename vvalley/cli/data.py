@@ -19,10 +19,10 @@ def validate(data: DataDir = DEFAULT_DATA, lang: LangOpt = Lang.zh) -> None:
     by_kind, by_relation = counts(chain)
     if lang is Lang.zh:
         echo(f"{data}：数据无误，共 {len(chain.nodes)} 个节点：{_join_zh(by_kind, KIND_ZH)}；"
-             f"{len(chain.edges)} 条关系：{_join_zh(by_relation, RELATION_ZH)}")
+             f"{chain.edge_count} 条关系：{_join_zh(by_relation, RELATION_ZH)}")
     else:
         echo(f"{data}: OK, {len(chain.nodes)} nodes ({_join(by_kind)}), "
-             f"{len(chain.edges)} edges ({_join(by_relation)}); no problems.")
+             f"{chain.edge_count} edges ({_join(by_relation)}); no problems.")
     for warning in quality(chain)["warnings"]:
         echo(("警告：" + warning["text_zh"]) if lang is Lang.zh else ("warning: " + warning["text"]))
 
