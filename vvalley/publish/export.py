@@ -10,6 +10,7 @@ import zipfile
 import networkx as nx
 import pandas as pd
 
+from vvalley.chain.schema import GAP_KINDS
 from vvalley.publish.files import dumps_json
 from vvalley.sanitize import for_xlsx_cell, for_xml, needs_formula_guard
 
@@ -103,7 +104,7 @@ def workbook_tables(chain, gap_report=None) -> dict[str, tuple[list[str], list[l
               "edges": (list(chain.edges.columns), _rows(chain.edges))}
     gap_rows, candidate_rows = [], []
     for gap in (gap_report.gaps if gap_report is not None else []):
-        gap_rows.append([gap.kind, GAP_KIND_ZH.get(gap.kind, ""), gap.subject, gap.side, int(gap.severity),
+        gap_rows.append([gap.kind, GAP_KINDS.get(gap.kind, ""), gap.subject, gap.side, int(gap.severity),
                          gap.reason, ", ".join(gap.nodes), json.dumps(gap.components, ensure_ascii=False,
                                                                       sort_keys=True)])
         for rank, candidate in enumerate(gap.candidates, start=1):
@@ -116,11 +117,6 @@ def workbook_tables(chain, gap_report=None) -> dict[str, tuple[list[str], list[l
     sheets["candidates"] = (["gap_kind", "gap_subject", "rank", "candidate", "name", "score", "why",
                              "components"], candidate_rows)
     return sheets
-
-
-GAP_KIND_ZH = {"missing_segment": "缺链", "weak_segment": "弱链", "broken_link": "断链",
-               "unlinked": "待对接", "research_gap": "创新空白", "unabsorbed_research": "成果未转化",
-               "foreign_dependency": "卡脖子"}
 
 
 def _label(chain, node_id: str) -> str:

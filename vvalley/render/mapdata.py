@@ -27,7 +27,7 @@ LINK_STATUS = {
 GAP_KINDS_ZH = GAP_KINDS
 KIND_LABELS = {  # kind: (中文, English)
     "segment": ("产业环节", "Segments"), "focus_area": ("聚焦方向", "Focus areas"), "enterprise": ("企业", "Enterprises"),
-    "institute": ("科研机构", "Institutes"), "region": ("地区", "Regions"), "group": ("企业群", "Groups"),
+    "institute": ("研究机构", "Institutes"), "region": ("地区", "Regions"), "group": ("企业群", "Groups"),
 }
 FOCUS_STYLE = ("#e1d5f5", "#5e35b1")
 ACTOR_STYLE = {"enterprise": ("dot", "#bbdefb", "#1565c0"), "institute": ("triangle", "#b2ebf2", "#00838f"),
@@ -280,7 +280,7 @@ class _Context:
             _, _, _, word, meaning = SEGMENT_STATUS[node["status"]]
             zh.append(f"{self.region_label}：{word}（{STATUS_ZH[node['status']]}）")
             en.append(f"{self.region_label}: {node['status']} ({meaning})")
-            zh.append(f"本地企业 {node['firms']} 家 · 科研机构 {node['institutes']} 家")
+            zh.append(f"本地企业 {node['firms']} 家 · 研究机构 {node['institutes']} 家")
             en.append(f"{node['firms']} firms, {node['institutes']} institutes of the region")
         elif kind == "focus_area" and self.focus_coverage.get(node_id) is not None:
             share = self.focus_coverage[node_id]
@@ -396,7 +396,7 @@ class _Context:
 
 
 KIND_WORDS = {"segment": ("产业环节", "segment"), "focus_area": ("聚焦方向", "focus area"),
-              "enterprise": ("企业", "enterprise"), "institute": ("科研机构", "institute"), "region": ("地区", "region")}
+              "enterprise": ("企业", "enterprise"), "institute": ("研究机构", "institute"), "region": ("地区", "region")}
 LAYER_WORDS = {"upstream": ("上游", "upstream"), "midstream": ("中游", "midstream"), "downstream": ("下游", "downstream")}
 STATUS_ZH = {"covered": "本地企业足够", "weak": "本地企业少于最低数，一家离开即断", "missing": "本地区没有企业做这一环节"}
 CONFIDENCE_MEANING_ZH = {"A": "官方/备案", "B": "可靠媒体", "C": "聚合网站/自媒体", "U": "未核实"}
