@@ -151,3 +151,20 @@ def test_a_stored_chain_gives_the_same_gaps_on_spark(spark, tmp_path):
         first = analyse(chain, "萧山区").to_dict()
     with engine.use("spark"):
         assert analyse(chain, "萧山区").to_dict() == first
+
+
+@pytest.mark.parametrize("command", ["gaps", "rank", "build", "targets", "whatif", "compare", "report", "map", "poster"])
+def test_every_command_that_analyses_takes_engine(command):
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0 and "--engine" in result.output
+
+
+def test_targets_identical_on_spark(spark):
+    def run(name):
+        result = runner.invoke(app, ["targets", "--data", str(DATA), "--format", "json", "--limit", "2",
+                                     "--engine", name])
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    duck = run("duckdb")
+    assert json.loads(duck) and run("spark") == duck

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from vvalley.cli._app import (DEFAULT_DATA, AsOfOpt, DataDir, Lang, LangOpt, RegionOpt, _user_error, app, fail_user,
+from vvalley.cli._app import (DEFAULT_DATA, AsOfOpt, DataDir, EngineOpt, Lang, LangOpt, RegionOpt, _user_error, app, fail_user,
                               load_or_fail, resolve_or_fail, resolve_region_or_fail)
 from vvalley.cli._format import FormatOpt, OutputFormat, show
 
@@ -35,7 +35,8 @@ def whatif(data: DataDir = DEFAULT_DATA, region: RegionOpt = None,
                "--cut-mode", help="all: a firm is cut off when all its sites are in the cut regions (it keeps "
                                   "supplying from its other sites); any: when any site is.")] = CutMode.all,
            as_of: AsOfOpt = None, min_suppliers: MinSuppliersOpt = 2,
-           fmt: FormatOpt = OutputFormat.table, lang: LangOpt = Lang.zh) -> None:
+           fmt: FormatOpt = OutputFormat.table, lang: LangOpt = Lang.zh,
+           engine: EngineOpt = None) -> None:
     """The gaps that open or close if firms of elsewhere open a site here, actors leave, or suppliers are cut off."""
     from vvalley.analysis.whatif import ScenarioProblem
     from vvalley.analysis.whatif import whatif as run_whatif
@@ -80,7 +81,8 @@ def compare(data: DataDir = DEFAULT_DATA, region: RegionOpt = None,
             as_of: AsOfOpt = None,
             vs: Annotated[int | None, typer.Option(
                 "--vs", min=1800, max=2100, help="With --as-of Y1: compare Y1 with this year (default: this year).")] = None,
-            min_suppliers: MinSuppliersOpt = 2, fmt: FormatOpt = OutputFormat.table, lang: LangOpt = Lang.zh) -> None:
+            min_suppliers: MinSuppliersOpt = 2, fmt: FormatOpt = OutputFormat.table, lang: LangOpt = Lang.zh,
+            engine: EngineOpt = None) -> None:
     """Compare two regions (--with B), or the region in two years (--as-of Y1 [--vs Y2])."""
     from vvalley.analysis.compare import compare_regions, compare_years
     from vvalley.publish.answers import compare_regions_sections, compare_years_sections

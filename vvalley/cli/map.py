@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from vvalley.cli._app import (DEFAULT_DATA, DEFAULT_OUT, AsOfOpt, DataDir, Grade, Lang, LangOpt, MinConfidenceOpt, RegionOpt,
+from vvalley.cli._app import (DEFAULT_DATA, DEFAULT_OUT, AsOfOpt, DataDir, EngineOpt, Grade, Lang, LangOpt, MinConfidenceOpt, RegionOpt,
                               app, echo, fail, fail_on_problems, load_or_fail, resolve_or_fail, resolve_region_or_fail)
 
 
@@ -56,6 +56,7 @@ def map_command(
         dir_okay=False)] = None,
     min_confidence: MinConfidenceOpt = Grade.U,
     lang: LangOpt = Lang.zh,
+    engine: EngineOpt = None,
 ) -> None:
     """Write the map: the panorama (全景图: a box per segment with its firms, status and 招商目标) and the relation view; works offline."""
     if view is View.ego and focus is None:

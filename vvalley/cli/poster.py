@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from vvalley.cli._app import (DEFAULT_DATA, DEFAULT_OUT, AsOfOpt, DataDir, Grade, Lang, LangOpt, MinConfidenceOpt,
+from vvalley.cli._app import (DEFAULT_DATA, DEFAULT_OUT, AsOfOpt, DataDir, EngineOpt, Grade, Lang, LangOpt, MinConfidenceOpt,
                               RegionOpt, app, echo, fail, load_or_fail, resolve_region_or_fail)
 from vvalley.cli.map import meta_or_fail, meta_region
 
@@ -40,6 +40,7 @@ def poster_command(
                                                help="A segment with fewer of the region's enterprises is weak.")] = 2,
     min_confidence: MinConfidenceOpt = Grade.U,
     lang: LangOpt = Lang.zh,
+    engine: EngineOpt = None,
 ) -> None:
     """Write the panorama (全景图) as one page: title, region, as-of date, legend, every segment box, source line."""
     if date is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):

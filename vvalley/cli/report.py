@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from vvalley.cli._app import (DEFAULT_DATA, DEFAULT_OUT, AsOfOpt, DataDir, Grade, Lang, LangOpt, MinConfidenceOpt, OutDir,
+from vvalley.cli._app import (DEFAULT_DATA, DEFAULT_OUT, AsOfOpt, DataDir, EngineOpt, Grade, Lang, LangOpt, MinConfidenceOpt, OutDir,
                               RegionOpt, app, echo, fail, load_or_fail, resolve_region_or_fail)
 
 
@@ -40,6 +40,7 @@ def report(data: DataDir = DEFAULT_DATA, region: RegionOpt = None, out: OutDir =
                "--format", help="md, html (self-contained, printable) or docx (Word); repeat for several "
                                 "(default: md and html).")] = None,
            lang: LangOpt = Lang.zh,
+           engine: EngineOpt = None,
            ) -> None:
     """Write the briefing report (领导版摘要 first) as report.md, report.html and/or report.docx into the output folder."""
     from vvalley.cli.map import meta_or_fail

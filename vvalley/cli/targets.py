@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from vvalley.cli._app import (DEFAULT_DATA, DEFAULT_OUT, AsOfOpt, DataDir, Grade, Lang, LangOpt, MinConfidenceOpt,
+from vvalley.cli._app import (DEFAULT_DATA, DEFAULT_OUT, AsOfOpt, DataDir, EngineOpt, Grade, Lang, LangOpt, MinConfidenceOpt,
                               RegionOpt, app, echo, load_or_fail, resolve_region_or_fail)
 
 
@@ -35,6 +35,7 @@ def targets(
                                              dir_okay=False)] = None,
     lang: LangOpt = Lang.zh,
     min_confidence: MinConfidenceOpt = Grade.U,
+    engine: EngineOpt = None,
 ) -> None:
     """The 招商目标清单: firms outside the region that would fill its gaps, ranked, with what each would change."""
     from vvalley.analysis.gaps import analyse
