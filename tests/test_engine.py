@@ -85,6 +85,9 @@ def test_spark_without_java_says_so(monkeypatch, tmp_path):
     monkeypatch.delenv("JAVA_HOME", raising=False)
     monkeypatch.delenv("SPARK_REMOTE", raising=False)
     assert "needs Java 17+" in engine.spark_problem()
+    assert "需要 Java 17+" in engine.spark_problem("zh")
+    result = runner.invoke(app, ["gaps", "--data", str(DATA), "--engine", "spark"])
+    assert result.exit_code == 2 and "错误：spark 引擎在本机运行 Spark，需要 Java 17+" in result.output
     monkeypatch.setenv("SPARK_REMOTE", "sc://spark.example:15002")
     assert engine.spark_problem() is None  # a Spark Connect server needs no local Java
 
@@ -94,14 +97,17 @@ def test_engine_error_reaches_the_user_as_a_message(monkeypatch, capsys):
     from vvalley.cli import _app
 
     def broken():
-        raise engine.EngineUnavailable("could not start a local Spark: no JVM")
+        raise engine.EngineUnavailable("could not start a local Spark: no JVM", "无法启动本机 Spark：no JVM")
 
     monkeypatch.setattr(_app, "app", broken)
-    monkeypatch.setattr(sys, "argv", ["vvalley"])
-    with pytest.raises(SystemExit) as exit_info:
-        _app.main()
-    assert exit_info.value.code == 2
-    assert capsys.readouterr().err == "error: could not start a local Spark: no JVM\n"
+    for lang, said in (("en", "error: could not start a local Spark: no JVM\n"),
+                       ("zh", "错误：无法启动本机 Spark：no JVM\n")):
+        monkeypatch.setitem(_app._STATE, "lang", lang)
+        monkeypatch.setattr(sys, "argv", ["vvalley"])
+        with pytest.raises(SystemExit) as exit_info:
+            _app.main()
+        assert exit_info.value.code == 2
+        assert capsys.readouterr().err == said
 
 
 # ---- the same answers on Spark ----------------------------------------------------------

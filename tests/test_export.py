@@ -106,3 +106,20 @@ def test_cli_export_writes_each_format(tmp_path):
     assert default.exit_code == 0 and (tmp_path / "chain.gexf").exists()
     bad = runner.invoke(app, ["export", "--data", str(HOSTILE), "--format", "pdf"])
     assert bad.exit_code == 2
+
+
+def test_a_sheet_too_long_for_excel_is_said_in_both_languages(tmp_path, monkeypatch):
+    import vvalley.publish.export as export_module
+
+    monkeypatch.setattr(export_module, "_XLSX_MAX_ROWS", 10)  # the bundled chain stands in for a registry
+    data = Path(__file__).resolve().parent.parent / "data"
+    out = tmp_path / "chain.xlsx"
+    said = {}
+    for lang in ("zh", "en"):
+        result = CliRunner().invoke(app, ["export", "--data", str(data), "--format", "xlsx", "--out", str(out),
+                                          "--lang", lang])
+        assert result.exit_code == 2 and "Traceback" not in result.output
+        said[lang] = result.output
+    assert said["zh"].startswith("错误：一个 XLSX 工作表放不下这么多行（") and "请改为导出 graphml、gexf 或 json" in said["zh"]
+    assert said["en"].startswith("error: too many rows for one XLSX sheet (")
+    assert not out.exists()

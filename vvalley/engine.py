@@ -30,7 +30,15 @@ INSTALL_HINT = {
 
 
 class EngineUnavailable(RuntimeError):
-    """The engine asked for cannot run here (not installed, no Java …); the message says how to fix it."""
+    """The engine asked for cannot run here (not installed, no Java …); the message says how to fix it.
+    `str()` is English, `sentence("zh")` Chinese (as vvalley.chain.problems.UserError)."""
+
+    def __init__(self, message: str, message_zh: str = ""):
+        self.message_zh = message_zh
+        super().__init__(message)
+
+    def sentence(self, lang: str = "zh") -> str:
+        return self.message_zh if lang == "zh" and self.message_zh else str(self)
 
 
 _lock = threading.RLock()
@@ -56,7 +64,8 @@ def current() -> str:
     try:
         return check(value)
     except ValueError:
-        raise EngineUnavailable(f"{ENV}={value!r} is not an engine; expected one of: {', '.join(ENGINES)}") from None
+        raise EngineUnavailable(f"{ENV}={value!r} is not an engine; expected one of: {', '.join(ENGINES)}",
+                                f"{ENV}={value!r} 不是可用的引擎；应为以下之一：{'、'.join(ENGINES)}") from None
 
 
 def set_engine(name: str | None) -> None:
@@ -89,14 +98,20 @@ def java_found() -> bool:
     return shutil.which("java") is not None
 
 
-def spark_problem() -> str | None:
-    """Why the spark engine cannot run here (without starting it), or None."""
+def spark_problem(lang: str = "en") -> str | None:
+    """Why the spark engine cannot run here (without starting it), in `lang` (en or zh), or None."""
     import importlib.util
 
+    zh = lang == "zh"
     for module in ("pyspark", "ibis"):
         if importlib.util.find_spec(module) is None:
-            return f"the spark engine needs {module}, which is not installed; {INSTALL_HINT['spark']}"
+            return (f"spark 引擎需要 {module}，但它没有安装；安装：{INSTALL_HINT['spark']}" if zh else
+                    f"the spark engine needs {module}, which is not installed; {INSTALL_HINT['spark']}")
     if not os.environ.get("SPARK_REMOTE") and not java_found():
+        if zh:
+            return ("spark 引擎在本机运行 Spark，需要 Java 17+（JAVA_HOME 和 PATH 中都没有）；请安装一个"
+                    "（例如 apt-get install openjdk-17-jre-headless），或设置 SPARK_REMOTE=sc://host:15002 "
+                    "使用 Spark Connect 服务器")
         return ("the spark engine runs a local Spark, which needs Java 17+ (none on JAVA_HOME or PATH); "
                 "install one (e.g. apt-get install openjdk-17-jre-headless) or set SPARK_REMOTE=sc://host:15002 "
                 "to use a Spark Connect server")
@@ -119,7 +134,8 @@ def _connect_duckdb():
         import ibis
         import ibis.backends.duckdb  # noqa: F401
     except ImportError as err:
-        raise EngineUnavailable(f"the duckdb engine needs Ibis with DuckDB ({err}); {INSTALL_HINT['duckdb']}") from err
+        raise EngineUnavailable(f"the duckdb engine needs Ibis with DuckDB ({err}); {INSTALL_HINT['duckdb']}",
+                                f"duckdb 引擎需要 Ibis 和 DuckDB（{err}）；安装：{INSTALL_HINT['duckdb']}") from err
     con = ibis.duckdb.connect()
     con.raw_sql("SET enable_progress_bar = false")  # DuckDB draws one on long queries; output is ours
     return con
@@ -139,7 +155,8 @@ def spark_session():
     try:
         from pyspark.sql import SparkSession
     except ImportError as err:
-        raise EngineUnavailable(f"the spark engine needs PySpark ({err}); {INSTALL_HINT['spark']}") from err
+        raise EngineUnavailable(f"the spark engine needs PySpark ({err}); {INSTALL_HINT['spark']}",
+                                f"spark 引擎需要 PySpark（{err}）；安装：{INSTALL_HINT['spark']}") from err
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
@@ -150,7 +167,9 @@ def spark_session():
         return local_session()
     except Exception as err:  # noqa: BLE001 - no Java, a bad SPARK_REMOTE …: say it plainly
         where = f"Spark Connect at {remote}" if remote else "a local Spark (needs Java 17+ on PATH or JAVA_HOME)"
-        raise EngineUnavailable(f"could not start {where}: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}") from err
+        where_zh = f"位于 {remote} 的 Spark Connect" if remote else "本机 Spark（需要 PATH 或 JAVA_HOME 中有 Java 17+）"
+        said = f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
+        raise EngineUnavailable(f"could not start {where}: {said}", f"无法启动{where_zh}：{said}") from err
 
 
 def local_session(cores: str = "*"):
@@ -181,7 +200,8 @@ def _connect_spark():
         import ibis
         import ibis.backends.pyspark  # noqa: F401
     except ImportError as err:
-        raise EngineUnavailable(f"the spark engine needs Ibis's pyspark backend ({err}); {INSTALL_HINT['spark']}") from err
+        raise EngineUnavailable(f"the spark engine needs Ibis's pyspark backend ({err}); {INSTALL_HINT['spark']}",
+                                f"spark 引擎需要 Ibis 的 pyspark 后端（{err}）；安装：{INSTALL_HINT['spark']}") from err
     try:
         session.sparkContext.setLogLevel("ERROR")
     except Exception:  # noqa: BLE001 - Spark Connect sessions have no SparkContext here

@@ -8,7 +8,7 @@ import networkx as nx
 import pandas as pd
 
 from vvalley.analysis.coverage import Footing, Template
-from vvalley.chain.schema import CONFIDENCE_MEANING, RELATIONS
+from vvalley.chain.schema import CONFIDENCE_MEANING, KIND_ZH, RELATIONS
 
 RELATION_ORDER = {name: i for i, name in enumerate(RELATIONS)}
 PATH_ENDPOINT_KINDS = ("segment", "enterprise", "institute", "focus_area")
@@ -153,8 +153,11 @@ def endpoint_segments(chain, node_id: str, template: Template | None = None) -> 
         table = chain.relation("operates_in" if kind == "enterprise" else "researches")
         units = [t for t in table.loc[table["source"] == node_id, "target"] if t in template.subtree]
     else:
-        raise ValueError(f"{node_id} is a {kind}; a path runs between segments, enterprises, "
-                         "institutes or focus areas")
+        from vvalley.chain.problems import InputProblem
+
+        raise InputProblem(f"{node_id} is a {kind}; a path runs between segments, enterprises, "
+                           "institutes or focus areas",
+                           f"{node_id} 是{KIND_ZH.get(kind, kind)}；路径只能在环节、企业、研究机构或聚焦方向之间")
     leaves = set(template.leaves)
     return sorted({s for unit in units for s in template.subtree[unit] if s in leaves})
 
@@ -245,7 +248,9 @@ def fill_candidates(chain, segment_id: str, region: str, top: int = 10, min_supp
 
     template = Template.of(chain)
     if segment_id not in template.subtree:
-        raise ValueError(f"{segment_id} is not a segment")
+        from vvalley.chain.problems import InputProblem
+
+        raise InputProblem(f"{segment_id} is not a segment", f"{segment_id} 不是环节")
     region = chain.resolve(region, kinds=("region",))
     footing = Footing.of(chain, region, template)
     ranked = ranking.rank(chain, template, footing, [segment_id], top)[segment_id]

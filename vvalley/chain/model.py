@@ -10,13 +10,12 @@ import numpy as np
 import pandas as pd
 
 from vvalley.chain.columns import isin
-from vvalley.chain.schema import ACTOR_KINDS, CONFIDENCE, RELATIONS
+from vvalley.chain.schema import ACTOR_KINDS, CONFIDENCE, KIND_ZH, RELATIONS
 
 FACT_RELATIONS = tuple(name for name, spec in RELATIONS.items() if spec.needs_evidence)
 
 
-_WHAT_ZH = {"region": "地区", "segment": "环节", "enterprise": "企业", "institute": "研究机构",
-            "focus_area": "聚焦方向", "node": "节点"}
+_WHAT_ZH = {**KIND_ZH, "node": "节点"}
 
 
 class LookupProblem(LookupError):

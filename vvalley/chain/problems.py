@@ -149,3 +149,7 @@ class UserError(Exception):
 
     def sentence(self, lang: str = "zh") -> str:
         return self.message_zh if lang == "zh" and self.message_zh else str(self)
+
+
+class InputProblem(UserError, ValueError):
+    """A UserError that is also a ValueError, for library callers that catch ValueError."""

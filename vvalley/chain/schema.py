@@ -9,6 +9,8 @@ EDGES_FILE = "chain_edges.csv"
 
 KINDS = ("segment", "focus_area", "enterprise", "institute", "region")
 ACTOR_KINDS = ("enterprise", "institute")
+# The kinds' Chinese names, as every command and file shows them.
+KIND_ZH = {"segment": "环节", "focus_area": "聚焦方向", "enterprise": "企业", "institute": "研究机构", "region": "地区"}
 LAYERS = ("upstream", "midstream", "downstream")
 CONFIDENCE = ("A", "B", "C", "U")
 CONFIDENCE_MEANING = {

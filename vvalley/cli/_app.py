@@ -124,9 +124,9 @@ def _set_engine(value: "EngineName | None") -> "EngineName | None":
     if value is not None:
         engine.set_engine(value.value)
         if value is EngineName.spark:
-            problem = engine.spark_problem()
+            problem = engine.spark_problem(_STATE["lang"])
             if problem:
-                fail(f"spark 引擎在这里无法运行（{problem}）" if _STATE["lang"] == "zh" else problem)
+                fail(problem)
     return value
 
 
@@ -292,7 +292,8 @@ def main() -> None:
     except SystemExit:
         raise
     except EngineUnavailable as err:  # an engine not installed or not starting: say how to fix it
-        typer.echo(f"error: {err}", err=True)
+        zh = _STATE["lang"] == "zh"
+        typer.echo(f"错误：{err.sentence('zh')}" if zh else f"error: {err}", err=True)
         sys.exit(EXIT_USAGE)
     except Exception as err:  # noqa: BLE001 - the last line of defence
         if os.environ.get("VVALLEY_DEBUG"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from vvalley.chain.schema import KIND_ZH
 from vvalley.cli._app import (DEFAULT_DATA, DEFAULT_OUT, DataDir, EngineOpt, Grade, Lang, LangOpt, MinConfidenceOpt,
                               OutDir, RegionOpt, app, console, echo, fail, fail_lookup, fail_on_problems,
                               load_or_fail)
@@ -28,7 +29,6 @@ def validate(data: DataDir = DEFAULT_DATA, lang: LangOpt = Lang.zh) -> None:
 
 
 # The Chinese names of the kinds and relations in what validate and build print (one table for both).
-KIND_ZH = {"segment": "环节", "focus_area": "聚焦方向", "enterprise": "企业", "institute": "研究机构", "region": "地区"}
 RELATION_ZH = {"part_of": "隶属", "feeds": "供给（上游→下游）", "serves": "服务聚焦方向", "operates_in": "从事环节",
                "researches": "研究环节", "located_in": "位于", "supplies": "供应", "partners_with": "合作",
                "subsidiary_of": "子公司"}

@@ -6,7 +6,9 @@ from typing import Annotated
 
 import typer
 
-from vvalley.cli._app import DEFAULT_DATA, AsOfOpt, DataDir, RegionOpt, app, fail, load_or_fail, resolve_or_fail, resolve_region_or_fail
+from vvalley.chain.problems import UserError
+from vvalley.cli._app import (DEFAULT_DATA, AsOfOpt, DataDir, RegionOpt, app, fail, fail_user, load_or_fail, resolve_or_fail,
+                              resolve_region_or_fail)
 from vvalley.cli._format import FormatOpt, OutputFormat, show
 
 query_app = typer.Typer(help="Ask about one node: its facts and neighbours, a segment, paths, fill candidates.",
@@ -78,6 +80,6 @@ def candidates(segment_id: NodeArg, data: DataDir = DEFAULT_DATA, region: Region
     try:
         result = fill_candidates(chain, segment_id, region, top=top)
     except ValueError as err:
-        fail(str(err))
+        fail_user(err) if isinstance(err, UserError) else fail(str(err))
     show(result, candidate_sections(result), fmt,
          f"Fill candidates: {result['segment']['label']} for {result['region']['label']}")

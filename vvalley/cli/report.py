@@ -8,8 +8,9 @@ from typing import Annotated
 
 import typer
 
+from vvalley.chain.problems import UserError
 from vvalley.cli._app import (DEFAULT_DATA, DEFAULT_OUT, AsOfOpt, DataDir, EngineOpt, Grade, Lang, LangOpt, MinConfidenceOpt, OutDir,
-                              RegionOpt, app, echo, fail, load_or_fail, resolve_region_or_fail)
+                              RegionOpt, app, echo, fail, fail_user, load_or_fail, resolve_region_or_fail)
 
 
 class ReportFormat(str, Enum):
@@ -77,7 +78,7 @@ def export(data: DataDir = DEFAULT_DATA,
     try:
         payload = run_export(chain, fmt.value, report)
     except ValueError as err:
-        fail(str(err))
+        fail_user(err) if isinstance(err, UserError) else fail(str(err))
     write_atomic(target, payload)
     echo(_wrote(target, lang))
 

@@ -147,8 +147,11 @@ def to_xlsx(chain, gap_report=None) -> bytes:
     sheets = workbook_tables(chain, gap_report)
     too_big = [name for name, (_, rows) in sheets.items() if len(rows) + 1 > _XLSX_MAX_ROWS]
     if too_big:
-        raise ValueError(f"too many rows for one XLSX sheet ({', '.join(too_big)}); "
-                         "export graphml, gexf or json instead")
+        from vvalley.chain.problems import InputProblem
+
+        raise InputProblem(f"too many rows for one XLSX sheet ({', '.join(too_big)}); "
+                           "export graphml, gexf or json instead",
+                           f"一个 XLSX 工作表放不下这么多行（{'、'.join(too_big)}）；请改为导出 graphml、gexf 或 json")
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     for name, (header, rows) in sheets.items():
