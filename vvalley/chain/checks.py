@@ -161,7 +161,12 @@ class Checker:
     def normalise_case(self, column: str, upper: bool = False) -> None:
         """Enum values typed as 'Enterprise' or 'a' in Excel mean the same thing."""
         values = self.frame[column]
-        self.frame[column] = values.str.upper() if upper else values.str.lower()
+        changed = values.str.upper() if upper else values.str.lower()
+        # A registry's enums are typed alike already: keep the column read (the copy would be held
+        # for the rest of the load, a few hundred MB across the columns of millions of edges).
+        if not bool((changed != values).any()):
+            return
+        self.frame[column] = changed
 
 
 def numbers_of(raw: pd.Series, whole: bool = False) -> pd.Series:
