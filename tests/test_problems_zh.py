@@ -192,6 +192,14 @@ def test_a_misspelt_kind_gets_the_close_choice(tmp_path):
         "institute、region（是否想写 'enterprise'？）[unknown-choice]")
 
 
+def test_a_bad_choice_is_quoted_as_typed_not_as_normalised(tmp_path):
+    # Case is normalised ('Enterprise' is enterprise), but the message quotes the cell as the file has it.
+    folder = copy_valid(tmp_path, nodes=valid_text(N).replace("ent.camco,enterprise,", "ent.camco,Enterprize,"))
+    assert lines("validate", "--data", folder)[0] == (
+        f"{folder / N}:19: 第 19 行，列 kind：发现 'Enterprize'；应为以下之一：segment、focus_area、enterprise、"
+        "institute、region（是否想写 'enterprise'？）[unknown-choice]")
+
+
 def test_names_for_ids_in_chinese():
     folder = INVALID / "name-for-id"
     assert lines("gaps", "--data", folder)[:2] == [

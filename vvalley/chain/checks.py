@@ -24,6 +24,7 @@ class Checker:
     def __init__(self, frame: pd.DataFrame, label: str, problems: list[Problem], header_line: int = 1):
         self.frame, self.label, self.problems, self.header_line = frame, label, problems, header_line
         self._listed: dict[tuple[str, str], int] = {}
+        self._as_typed: dict[str, pd.Series] = {}  # columns whose case was normalised: the values as typed
         self._more: dict[tuple[str, str], list] = {}  # (column, code) -> [first line past the cap, count]
 
     def rows(self, mask) -> pd.DataFrame:
@@ -111,9 +112,14 @@ class Checker:
         """Report non-empty values outside `choices`; returns the mask of valid values."""
         values = self.frame[column]
         ok = values.isin(choices)
-        self.add(self.rows((values != "") & ~ok), column, "unknown-choice",
-                 lambda r: f"found {quoted(r[column])}", lambda r: choices_hint(r[column], choices),
-                 lambda r: f"发现 {quoted(r[column])}", lambda r: choices_hint_zh(r[column], choices))
+        bad = (values != "") & ~ok
+        rows = self.rows(bad)
+        if not rows.empty and column in self._as_typed:  # quote what the file says, not its normalised case
+            rows = rows.assign(_typed=self._as_typed[column][bad.to_numpy(dtype=bool)].to_numpy())
+        typed = "_typed" if "_typed" in rows else column
+        self.add(rows, column, "unknown-choice",
+                 lambda r: f"found {quoted(r[typed])}", lambda r: choices_hint(r[column], choices),
+                 lambda r: f"发现 {quoted(r[typed])}", lambda r: choices_hint_zh(r[column], choices))
         return ok
 
     def ids(self, column: str) -> pd.Series:
@@ -166,6 +172,7 @@ class Checker:
         # for the rest of the load, a few hundred MB across the columns of millions of edges).
         if not bool((changed != values).any()):
             return
+        self._as_typed[column] = values
         self.frame[column] = changed
 
 
