@@ -200,6 +200,38 @@ def test_a_bad_choice_is_quoted_as_typed_not_as_normalised(tmp_path):
         "institute、region（是否想写 'enterprise'？）[unknown-choice]")
 
 
+def test_a_row_shifted_in_excel_is_one_problem_in_both_languages():
+    folder = INVALID / "shifted-row"
+    assert lines("validate", "--data", folder)[0] == (
+        f"{folder / E}:26: 第 26 行，列 relation：从 relation 列起，各值似乎向左错了一列（删掉了一个单元格？）："
+        "relation 列的 '2012' 应在 since 列；每个值应在自己的列：补回缺少的 relation 值，并把其后的单元格右移一列 "
+        "[shifted-row]")
+    assert lines("validate", "--data", folder, "--lang", "en")[1] == (
+        f"{folder / N}:19: column 'kind': from column 'kind' on, the values sit one column to the left (a cell "
+        "deleted?): 'CamCo' in 'kind' belongs in 'name'; expected each value in its column: put the missing 'kind' "
+        "value back and move the cells after it one column right [shifted-row]")
+
+
+def test_a_cell_inserted_in_excel_is_one_problem(tmp_path):
+    # "Insert cell, shift right" after source: the target column holds the empty cell, the rest one late.
+    edges = valid_text(E).replace("ent.socco,ent.camco,supplies,2012,,fixture,C,0.4",
+                                  "ent.socco,,ent.camco,supplies,2012,,fixture,C")
+    folder = copy_valid(tmp_path, edges=edges)
+    assert lines("validate", "--data", folder)[:-1] == [
+        f"{folder / E}:26: 第 26 行，列 target：从 target 列起，各值似乎向右错了一列（多插入了一个单元格？）："
+        "relation 列的 'ent.camco' 应在 target 列；每个值应在自己的列：删去 target 列多出的单元格 ''，"
+        "并把其后的单元格左移一列 [shifted-row]"]
+
+
+def test_two_real_problems_on_one_row_are_not_taken_for_a_shift(tmp_path):
+    # A self-loop and a bad weight: no shift of the row makes every cell fit, so both are said.
+    edges = valid_text(E).replace("ent.socco,ent.camco,supplies,2012,,fixture,C,0.4",
+                                  "ent.socco,ent.socco,supplies,2012,,fixture,C,40%")
+    folder = copy_valid(tmp_path, edges=edges)
+    codes = [line.rsplit("[", 1)[-1] for line in lines("validate", "--data", folder, "--lang", "en")[:-1]]
+    assert codes == ["self-loop]", "bad-number]"]
+
+
 def test_names_for_ids_in_chinese():
     folder = INVALID / "name-for-id"
     assert lines("gaps", "--data", folder)[:2] == [

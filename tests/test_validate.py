@@ -50,6 +50,8 @@ EXPECTED: dict[str, list[tuple[str, int, str, str]]] = {
     "ragged-row": [(E, 26, "", "bad-row")],
     "unclosed-quote": [(E, 28, "", "bad-row")],
     "mixed-encoding": [(N, 13, "", "encoding")],
+    # One problem per shifted row, not one per cell it moved (kind, until; relation, until, confidence).
+    "shifted-row": [(E, 26, "relation", "shifted-row"), (N, 19, "kind", "shifted-row")],
     "multiple-problems": [
         (E, 12, "relation", "unknown-choice"),
         (E, 25, "target", "unknown-node"),

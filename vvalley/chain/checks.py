@@ -11,6 +11,7 @@ from vvalley.chain.csvfile import LINE_COLUMN, Table
 from vvalley.chain.problems import MAX_LISTED, Problem, choices_hint, choices_hint_zh, quoted
 from vvalley.chain.schema import (ACTOR_KINDS, CONFIDENCE, EDGE_COLUMNS, ID_PATTERN, KINDS, LAYERS, NODE_COLUMNS,
                                   NODES_FILE, RELATIONS, YEAR_MAX, YEAR_MIN)
+from vvalley.chain.shifted import EDGE_CELLS, NODE_CELLS, explain_shifted_rows
 from vvalley.chain.suggest import IdIndex, NameIndex
 
 _SCHEMA_NAMES = frozenset({LINE_COLUMN, *(c.name for c in NODE_COLUMNS), *(c.name for c in EDGE_COLUMNS)})
@@ -286,6 +287,7 @@ def check_nodes(table: Table, label: str, problems: list[Problem]) -> pd.DataFra
     check.normalise_case("confidence", upper=True)
     check.choice("confidence", CONFIDENCE)
     check.years()
+    explain_shifted_rows(problems, label, table.frame, table.header, NODE_CELLS)
     check.close()
     if not {"id", "kind", "name"} <= present:
         return None
@@ -388,6 +390,7 @@ def check_edges(table: Table, label: str, nodes: pd.DataFrame | None,
     from vvalley.chain.hierarchy import check_hierarchy
 
     check_hierarchy(check, check.rows(typed & (frame["relation"] == "part_of").to_numpy() & ~loops.to_numpy()))
+    explain_shifted_rows(problems, label, table.frame, table.header, EDGE_CELLS)
     check.close()
     return frame
 

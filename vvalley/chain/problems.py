@@ -31,6 +31,7 @@ CODES = {
     "bad-year": "a year is not a year",
     "year-order": "since is after until",
     "bad-number": "a weight is not a non-negative number",
+    "shifted-row": "a row's values sit one column off from some column on (a cell deleted or inserted in Excel)",
     "ingest-format": "a .duckdb file written by `vvalley ingest` of another vvalley",
 }
 
