@@ -116,7 +116,7 @@ def _trim(columns: list[pa.ChunkedArray]) -> None:
 def _line_count(raw: bytes) -> int | None:
     """Lines in `raw` when all end alike (LF, or CRLF), else None."""
     lf = raw.count(b"\n")
-    cr = raw.count(b"\r")
+    cr = raw.count(b"\r") if raw.find(b"\r") >= 0 else 0  # find stops at the first: an LF-only file is read once
     if cr and (cr != lf or raw.count(b"\r\n") != cr):
         return None  # old Mac line ends, or a mix: the careful reader counts those right
     return lf + (0 if raw.endswith(b"\n") else 1)
