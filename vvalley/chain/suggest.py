@@ -39,7 +39,7 @@ class IdIndex:
             hits = process.extract(value, self._candidates(value), scorer=fuzz.ratio,
                                    score_cutoff=CUTOFF * 100 - 1e-6, limit=None)
             best = sorted(hits, key=lambda hit: (-hit[1], hit[0]))[:SCORED]
-            self._memo[value] = difflib.get_close_matches(value, [hit[0] for hit in best], n=n, cutoff=CUTOFF)
+            self._memo[value] = _close_matches(value, best, n)
         return self._memo[value]
 
     def _candidates(self, value: str) -> list[str]:
@@ -53,6 +53,25 @@ class IdIndex:
         pool = set(_window(self._forward, value))
         pool.update(text[::-1] for text in _window(self._backward, value[::-1]))
         return sorted(pool)
+
+
+def _close_matches(value: str, scored: list[tuple], n: int) -> list[str]:
+    """difflib.get_close_matches(value, [id of each scored], n, CUTOFF), the same list, with difflib's
+    (slow, pure Python) ratio worked out only while it can still change the answer: rapidfuzz's
+    score, in which `scored` is sorted best first, is never below difflib's ratio, so once it falls
+    under the n-th best ratio found, no later id can enter the list."""
+    import heapq
+
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(value)
+    found: list[tuple[float, str]] = []
+    for candidate, bound, *_ in scored:
+        if len(found) >= n and bound / 100 < heapq.nlargest(n, found)[-1][0] - 1e-9:
+            break  # its ratio is at most `bound`: below the n-th best, it cannot enter the list
+        matcher.set_seq1(candidate)
+        if matcher.real_quick_ratio() >= CUTOFF and matcher.quick_ratio() >= CUTOFF and matcher.ratio() >= CUTOFF:
+            found.append((matcher.ratio(), candidate))
+    return [candidate for _, candidate in heapq.nlargest(n, found)]
 
 
 def _sorted(ids: pa.Array) -> np.ndarray:
