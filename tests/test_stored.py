@@ -55,10 +55,11 @@ def test_gaps_and_rank_of_a_stored_chain_equal_the_folders_without_reading_its_e
     source = DATA if which == "bundled" else generated
     stored = ingested(source, tmp_path / "chain.duckdb")
     region = [] if which == "bundled" else ["--region", "reg.cn.zj.hangzhou.xiaoshan"]
-    expected = {name: command([name, "--data", str(source), "--format", "json", *region]) for name in ("gaps", "rank")}
+    asks = {"gaps": ["gaps"], "rank": ["rank"], "compare": ["compare", "--as-of", "2018"]}
+    expected = {name: command([*ask, "--data", str(source), "--format", "json", *region]) for name, ask in asks.items()}
     monkeypatch.setattr(StoredEdges, "edges", refuse)  # the expected answers are in: from here on, never
-    for name in ("gaps", "rank"):
-        assert command([name, "--data", str(stored), "--format", "json", *region]) == expected[name], name
+    for name, ask in asks.items():
+        assert command([*ask, "--data", str(stored), "--format", "json", *region]) == expected[name], name
     assert json.loads(expected["gaps"])["gaps"]  # a report worth comparing
 
 
