@@ -140,7 +140,7 @@
       if (a.since) li.appendChild(el("span", "small", " · " + a.since));
       li.appendChild(evidence(a.evidence));
     }, "本地区没有企业做这一环节", "No firm of the region operates in it");
-    section("本地科研机构", "Local institutes");
+    section("本地研究机构", "Local institutes");
     list(s.institutes, function (li, i) {
       li.appendChild(link(nameOf(cards.actors[i]), function () { actorCard(i); }));
     }, "无", "None");
@@ -179,7 +179,7 @@
   function actorCard(id) {
     var a = cards.actors[id];
     if (!a) return;
-    var kind = a.kind === "institute" ? ["科研机构", "institute"] : ["企业", "enterprise"];
+    var kind = a.kind === "institute" ? ["研究机构", "institute"] : ["企业", "enterprise"];
     open(a.name_zh, a.name !== a.name_zh ? a.name : "");
     var sub = el("div", "small");
     sub.appendChild(both(kind[0] + (a.local ? "（本地）" : "（区外）"), kind[1] + (a.local ? " (local)" : " (outside the region)")));
@@ -219,7 +219,7 @@
     line.appendChild(both("服务它的 " + f.segments + " 个环节中本地覆盖 " + f.covered + " 个",
                           f.covered + " of the " + f.segments + " segments serving it are covered"));
     cardBody.appendChild(line);
-    section("本地科研机构", "Local institutes");
+    section("本地研究机构", "Local institutes");
     list(f.institutes, function (li, i) {
       li.appendChild(link(nameOf(cards.actors[i]), function () { actorCard(i); }));
     }, "无", "None");
