@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from vvalley.chain.schema import KIND_ZH
 from vvalley.cli._app import (DEFAULT_DATA, DEFAULT_OUT, DataDir, EngineOpt, Grade, Lang, LangOpt, MinConfidenceOpt,
-                              OutDir, RegionOpt, app, console, echo, fail, fail_lookup, fail_on_problems,
+                              OutDir, RegionOpt, app, console, echo, fail_lookup, fail_on_problems,
                               load_or_fail)
 
 
