@@ -137,17 +137,17 @@ def _problem(label: str, line: int, header: list[str], values: list[str], start:
         where = f": {quoted(values[at])} in {header[at]!r} belongs in {header[home]!r}"
         where_zh = f"：{header[at]} 列的 {quoted(values[at])} 应在 {header[home]} 列"
     if direction < 0:
-        return Problem(
-            label, line, column, "shifted-row",
-            f"from column {column!r} on, the values sit one column to the left (a cell deleted?){where}",
-            f"each value in its column: put the missing {column!r} value back and move the cells after it one "
-            "column right",
-            found_zh=f"从 {column} 列起，各值似乎向左错了一列（删掉了一个单元格？）{where_zh}",
-            expected_zh=f"每个值应在自己的列：补回缺少的 {column} 值，并把其后的单元格右移一列")
+        side, side_zh, why, why_zh = "left", "左", "a cell deleted?", "删掉了一个单元格？"
+        fix, fix_zh = f"put the missing {column!r} value back", f"补回缺少的 {column} 值"
+        then, then_zh = "right", "右"
+    else:
+        side, side_zh, why, why_zh = "right", "右", "a cell inserted?", "多插入了一个单元格？"
+        fix = f"remove the extra cell {quoted(values[start])} in {column!r}"
+        fix_zh = f"删去 {column} 列多出的单元格 {quoted(values[start])}"
+        then, then_zh = "left", "左"
     return Problem(
         label, line, column, "shifted-row",
-        f"from column {column!r} on, the values sit one column to the right (a cell inserted?){where}",
-        f"each value in its column: remove the extra cell {quoted(values[start])} in {column!r} and move the "
-        "cells after it one column left",
-        found_zh=f"从 {column} 列起，各值似乎向右错了一列（多插入了一个单元格？）{where_zh}",
-        expected_zh=f"每个值应在自己的列：删去 {column} 列多出的单元格 {quoted(values[start])}，并把其后的单元格左移一列")
+        f"from column {column!r} on, the values sit one column to the {side} ({why}){where}",
+        f"each value in its column: {fix} and move the cells after it one column {then}",
+        found_zh=f"从 {column} 列起，各值似乎向{side_zh}错了一列（{why_zh}）{where_zh}",
+        expected_zh=f"每个值应在自己的列：{fix_zh}，并把其后的单元格{then_zh}移一列")
