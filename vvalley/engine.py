@@ -253,9 +253,10 @@ class ChainTables:
             import ibis
             import pyarrow as pa
 
+            from vvalley.chain.columns import strings
+
             chain = self._chain()
-            self._nodes = ibis.memtable(pa.table({
-                "id": _strings(chain.nodes.index), "kind": _strings(chain.nodes["kind"])}))
+            self._nodes = ibis.memtable(pa.table({"id": strings(chain.nodes.index), "kind": strings(chain.nodes["kind"])}))
         return self._nodes
 
     def relation(self, name: str):
@@ -329,17 +330,6 @@ def attached(path) -> Attached:
             con.raw_sql(f"SET temp_directory = '{spill}'")
             _attached[key] = Attached(path, alias)
         return _attached[key]
-
-
-def _strings(values):
-    import pyarrow as pa
-
-    array = pa.array(values.array if hasattr(values, "array") else values)
-    if pa.types.is_dictionary(array.type):
-        array = array.dictionary_decode()
-    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
-        return array  # as pandas holds it: no copy
-    return array.cast(pa.string())
 
 
 def tables(chain) -> ChainTables:

@@ -7,6 +7,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from vvalley.chain.columns import strings
 from vvalley.chain.csvfile import LINE_COLUMN
 from vvalley.chain.problems import MAX_LISTED, Problem, choices_hint, choices_hint_zh, quoted
 from vvalley.chain.schema import EDGE_COLUMNS, ID_PATTERN, NODE_COLUMNS, RELATIONS, YEAR_MAX, YEAR_MIN
@@ -235,9 +236,8 @@ def add_optional_columns(frame: pd.DataFrame, columns) -> None:
 
 def as_arrow(values: pd.Series) -> pa.Array:
     """A string column as a large_string Arrow array (zero-copy for pandas' Arrow strings)."""
-    if isinstance(values.array, pd.arrays.ArrowStringArray):
-        return pa.array(values.array).cast(pa.large_string())
-    return pa.array(values.astype(str).to_numpy(dtype=object), type=pa.large_string())
+    return strings(values if isinstance(values.array, pd.arrays.ArrowStringArray) else values.astype(str)).cast(
+        pa.large_string())
 
 
 def codes(values: pd.Series, choices: tuple[str, ...]) -> np.ndarray:

@@ -15,6 +15,17 @@ def _arrow(values) -> pa.Array | None:
     return None
 
 
+def strings(values) -> pa.Array:
+    """A column (Series or Index) of strings as an Arrow string array: no copy when pandas holds it
+    in Arrow, a categorical's dictionary decoded, anything else cast to strings."""
+    array = pa.array(values.array if hasattr(values, "array") else values)
+    if pa.types.is_dictionary(array.type):
+        array = array.dictionary_decode()
+    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+        return array
+    return array.cast(pa.string())
+
+
 def isin(column: pd.Series, values) -> np.ndarray:
     """`column.isin(values)` as a bool array; through Arrow for Arrow string columns, where
     pandas' own isin walks the values in Python (seconds for a million ids)."""

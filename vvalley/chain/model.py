@@ -9,7 +9,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from vvalley.chain.columns import isin
+from vvalley.chain.columns import isin, strings
 from vvalley.chain.schema import ACTOR_KINDS, CONFIDENCE, KIND_ZH, RELATIONS
 
 FACT_RELATIONS = tuple(name for name, spec in RELATIONS.items() if spec.needs_evidence)
@@ -166,10 +166,10 @@ class Chain:
                 taken[name] = self.store.pairs(name)
             elif name in self.__dict__.get("_relations", {}):
                 edges = self._relations[name]
-                taken[name] = pa.table({c: _arrow_strings(edges[c]) for c in ("source", "target")})
+                taken[name] = pa.table({c: strings(edges[c]) for c in ("source", "target")})
             else:
                 mask = pa.array(self._relation_mask(name))
-                taken[name] = pa.table({c: _arrow_strings(self.edges[c]).filter(mask) for c in ("source", "target")})
+                taken[name] = pa.table({c: strings(self.edges[c]).filter(mask) for c in ("source", "target")})
         return taken[name]
 
     def _relation_mask(self, name: str) -> np.ndarray:
@@ -361,18 +361,6 @@ def _bare_name(name) -> str:
         if folded.endswith(suffix) and len(folded) > len(suffix):
             return folded[: -len(suffix)].strip()
     return folded
-
-
-def _arrow_strings(values: pd.Series):
-    """A column of ids as an Arrow string array (no copy when pandas holds it in Arrow)."""
-    import pyarrow as pa
-
-    data = values.array
-    array = pa.array(data) if isinstance(data, pd.arrays.ArrowStringArray) else pa.array(
-        values.astype(str).to_numpy(dtype=object), type=pa.string())
-    if pa.types.is_dictionary(array.type):
-        array = array.dictionary_decode()
-    return array
 
 
 def _positions(values: pd.Series, keys) -> np.ndarray:
