@@ -80,7 +80,7 @@ def test_the_stored_chain_is_queried_in_the_file(tmp_path, edges_never_read):
     chain = load_chain(ingested(DATA, tmp_path / "chain.duckdb"))
     assert chain.store is not None and chain.edge_count == len(load_chain(DATA).edges)
     report = analyse(chain, "萧山区")
-    assert chain._edges is None  # still in the file after the whole analysis
+    assert chain.edges_in_store  # still in the file after the whole analysis
     assert report.to_dict() == analyse(load_chain(DATA), "萧山区").to_dict()
     for year in (2012, 2018):  # a past year leaves out what had not begun and what had ended
         assert analyse(chain, "萧山区", as_of=year).to_dict() == analyse(load_chain(DATA), "萧山区", as_of=year).to_dict()

@@ -278,7 +278,7 @@ class ChainTables:
         """The chain's .duckdb file attached to the DuckDB engine, when its edges are stored there
         (Spark gets the tables as Arrow, read from the file)."""
         chain = self._chain()
-        if chain.store is None or chain._edges is not None or current() != "duckdb":
+        if not chain.edges_in_store or current() != "duckdb":
             return None
         return attached(chain.store.path)
 

@@ -73,6 +73,11 @@ class Chain:
         return self._edges
 
     @property
+    def edges_in_store(self) -> bool:
+        """Whether the edges are only in the store still (a stored chain whose `edges` nobody read)."""
+        return self._edges is None
+
+    @property
     def edge_count(self) -> int:
         """How many edges (without reading a stored chain's edges)."""
         return len(self._edges) if self._edges is not None else self.store.count()

@@ -34,12 +34,13 @@ class StoredEdges:
         return StoredEdges(self.path, self.extra_edge_columns, None, tighter(self.until_before, until_before, max),
                            tighter(self.since_after, since_after, min), tuple(sorted({*self.dropped, *dropped})))
 
-    def _query(self, what: str, relation: str | None = None, extra: str = ""):
-        """SELECT `what` over this view's edges (of one relation), as a pyarrow Table."""
+    def _query(self, what: str, relation: str | None = None, also: tuple[str, list] = ("", []), extra: str = ""):
+        """SELECT `what` over this view's edges (of one relation, meeting the clause `also` with its
+        parameters), then `extra` (GROUP BY …), as a pyarrow Table."""
         import duckdb
         import pyarrow as pa
 
-        where, params = self._where(relation)
+        where, params = self._where(relation, *also)
         with self._lock:
             if self._con is None:
                 self._con = duckdb.connect(str(self.path), read_only=True)
@@ -48,8 +49,8 @@ class StoredEdges:
                     self._con.register("vvalley_dropped", pa.table({"id": pa.array(self.dropped, pa.string())}))
             return self._con.sql(f"SELECT {what} FROM edges{where}{extra}", params=params or None).to_arrow_table()
 
-    def _where(self, relation: str | None) -> tuple[str, list]:
-        clauses, params = [], []
+    def _where(self, relation: str | None, clause: str = "", values: list = ()) -> tuple[str, list]:
+        clauses, params = ([clause], list(values)) if clause else ([], [])
         if relation is not None:
             clauses.append("relation = ?")
             params.append(relation)
@@ -74,8 +75,7 @@ class StoredEdges:
 
     def ended_before(self, year: int) -> bool:
         """Whether some edge of this view ended before `year` (its `until` earlier)."""
-        where, _ = self._where(None)
-        found = self._query("count(*) AS n", extra=(" AND " if where else " WHERE ") + f"until < {int(year)}")
+        found = self._query("count(*) AS n", also=("until < ?", [int(year)]))
         return bool(found["n"][0].as_py())
 
     def edges(self):
