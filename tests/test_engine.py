@@ -21,10 +21,14 @@ def _clean(reset_engine, monkeypatch):
     yield
 
 
-def gaps_json(data: Path, engine_name: str, *extra) -> str:
-    result = runner.invoke(app, ["gaps", "--data", str(data), "--format", "json", "--engine", engine_name, *extra])
+def command_json(command: str, data: Path, engine_name: str, *extra) -> str:
+    result = runner.invoke(app, [command, "--data", str(data), "--format", "json", "--engine", engine_name, *extra])
     assert result.exit_code == 0, result.output
     return result.stdout
+
+
+def gaps_json(data: Path, engine_name: str, *extra) -> str:
+    return command_json("gaps", data, engine_name, *extra)
 
 
 # ---- choosing the engine ----------------------------------------------------------------
@@ -132,15 +136,9 @@ def test_generated_chain_gaps_identical_on_spark(spark, tmp_path):
     assert gaps_json(tmp_path, "spark") == duck
 
 
-def test_rank_identical_on_spark(spark, monkeypatch):
-    def run(name):
-        result = runner.invoke(app, ["rank", "--data", str(DATA), "--format", "json", "--region", "萧山区",
-                                     "--engine", name])
-        assert result.exit_code == 0, result.output
-        return result.stdout
-
-    duck = run("duckdb")
-    assert run("spark") == duck
+def test_rank_identical_on_spark(spark):
+    duck = command_json("rank", DATA, "duckdb", "--region", "萧山区")
+    assert command_json("rank", DATA, "spark", "--region", "萧山区") == duck
 
 
 def test_a_stored_chain_gives_the_same_gaps_on_spark(spark, tmp_path):
@@ -166,11 +164,5 @@ def test_every_command_that_analyses_takes_engine(command):
 
 
 def test_targets_identical_on_spark(spark):
-    def run(name):
-        result = runner.invoke(app, ["targets", "--data", str(DATA), "--format", "json", "--limit", "2",
-                                     "--engine", name])
-        assert result.exit_code == 0, result.output
-        return result.stdout
-
-    duck = run("duckdb")
-    assert json.loads(duck) and run("spark") == duck
+    duck = command_json("targets", DATA, "duckdb", "--limit", "2")
+    assert json.loads(duck) and command_json("targets", DATA, "spark", "--limit", "2") == duck
