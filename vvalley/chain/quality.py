@@ -30,6 +30,8 @@ def relation_quality(chain) -> list[dict]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from vvalley.chain.columns import strings
+
     kinds = chain.nodes["kind"]
     rows = []
     for relation, (kind, used_for, used_for_zh) in WATCHED.items():
@@ -43,7 +45,7 @@ def relation_quality(chain) -> list[dict]:
             ends = pc.unique(pa.chunked_array([*pairs["source"].cast(pa.large_string()).chunks,
                                                *pairs["target"].cast(pa.large_string()).chunks],
                                               type=pa.large_string()))
-            possible_set = pc.unique(pa.array(possible_ids.astype(str).tolist(), type=pa.large_string()))
+            possible_set = pc.unique(strings(possible_ids).cast(pa.large_string()))
             participants = int(pc.sum(pc.is_in(ends, value_set=possible_set)).as_py() or 0)
         possible = len(possible_ids)
         share = round(participants / possible, 4) if possible else 0.0
