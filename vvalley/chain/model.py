@@ -99,36 +99,24 @@ class Chain:
         return cuts[year]
 
     def _cut(self, year: int | None) -> "Chain":
-        if self._edges is None:
-            return self._cut_stored(year)
-        if year is None:
-            this_year = datetime.date.today().year
-            keep_nodes = ~(self.nodes["until"] < this_year).fillna(False).astype(bool)
-            keep_edges = ~(self.edges["until"] < this_year).fillna(False).astype(bool)
-            if keep_nodes.all() and keep_edges.all():
-                return self
-        else:
-            keep_nodes, keep_edges = _covers(self.nodes, year), _covers(self.edges, year)
+        # Today keeps what has not ended (until ≥ this year) and what is planned; a year keeps what
+        # covers it. An edge goes with either of its nodes.
+        until_before, since_after = (datetime.date.today().year, None) if year is None else (year, year)
+        keep_nodes = _within(self.nodes, until_before, since_after)
+        if self._edges is None:  # in the file: a filtered view of its edges
+            dropped = tuple(self.nodes.index[~keep_nodes])
+            if year is None and not dropped and not self.store.ended_before(until_before):
+                return self  # nothing has ended
+            store = self.store.cut(until_before=until_before, since_after=since_after, dropped=dropped)
+            return Chain(self.nodes[keep_nodes], None, year, self.extra_node_columns, self.extra_edge_columns,
+                         store=store)
+        keep_edges = _within(self.edges, until_before, since_after)
+        if year is None and keep_nodes.all() and keep_edges.all():
+            return self
         nodes = self.nodes[keep_nodes]
         edges = self.edges[keep_edges]
         edges = edges[isin(edges["source"], nodes.index) & isin(edges["target"], nodes.index)]
-        return Chain(nodes, edges.reset_index(drop=True), year,
-                     self.extra_node_columns, self.extra_edge_columns)
-
-    def _cut_stored(self, year: int | None) -> "Chain":
-        """The cut of a chain whose edges are in a file: the nodes here, the edges as a filtered view
-        of the file's (the same rules as _cut: an edge goes with either of its nodes)."""
-        if year is None:
-            this_year = datetime.date.today().year
-            keep_nodes = ~(self.nodes["until"] < this_year).fillna(False).astype(bool)
-            window = (this_year, None)
-        else:
-            keep_nodes, window = _covers(self.nodes, year), (year, year)
-        dropped = tuple(self.nodes.index[~keep_nodes.to_numpy(dtype=bool)])
-        if year is None and not dropped and not self.store.ended_before(this_year):
-            return self  # nothing has ended
-        store = self.store.cut(until_before=window[0], since_after=window[1], dropped=dropped)
-        return Chain(self.nodes[keep_nodes], None, year, self.extra_node_columns, self.extra_edge_columns, store=store)
+        return Chain(nodes, edges.reset_index(drop=True), year, self.extra_node_columns, self.extra_edge_columns)
 
     def trusted(self, minimum: str) -> "Chain":
         """The chain counting only facts graded `minimum` or better (A best, then B, C, U).
@@ -379,9 +367,12 @@ def _positions(values: pd.Series, keys) -> np.ndarray:
     return at.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
-def _covers(table: pd.DataFrame, year: int) -> pd.Series:
-    since, until = table["since"], table["until"]
-    return (since.isna() | (since <= year)).fillna(True) & (until.isna() | (until >= year)).fillna(True)
+def _within(table: pd.DataFrame, until_before: int, since_after: int | None) -> np.ndarray:
+    """The rows that had not ended before `until_before` and (with `since_after`) had begun by it."""
+    keep = ~(table["until"] < until_before).fillna(False).to_numpy(dtype=bool)
+    if since_after is not None:
+        keep &= ~(table["since"] > since_after).fillna(False).to_numpy(dtype=bool)
+    return keep
 
 
 def _plain(value):
